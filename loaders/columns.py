@@ -1,0 +1,38 @@
+"""Column meanings by header text, not by position: 序号, 具体目标任务, 工作要求, 责任部门, 完成时限 …"""
+from __future__ import annotations
+
+import re
+
+# meaning -> header words that carry it (checked in order; the first meaning that matches wins)
+HEADER_MEANINGS: list[tuple[str, tuple[str, ...]]] = [
+    ("number", ("序号", "编号", "序")),
+    ("lead", ("牵头单位", "牵头部门", "主责单位", "主责部门")),
+    ("support", ("配合单位", "配合部门", "协办单位", "参与单位")),
+    ("units", ("责任部门", "责任单位", "责任主体", "承办单位", "负责单位", "实施单位")),
+    ("deadline", ("完成时限", "完成时间", "时间节点", "时限", "进度安排", "完成期限")),
+    ("requirements", ("工作要求", "工作标准", "具体要求", "考核要求", "工作目标")),
+    ("text", ("具体目标任务", "主要目标任务", "目标任务", "工作任务", "阶段性工作任务", "任务内容", "重点任务", "主要任务", "工作内容", "任务")),
+]
+
+
+def header_meaning(cell: str) -> str | None:
+    """The meaning of one header cell, or None when it is not a header we know."""
+    compact = re.sub(r"\s+", "", cell)
+    if not compact:
+        return None
+    for meaning, words in HEADER_MEANINGS:
+        if any(compact == w or (w in compact and len(compact) <= len(w) + 4) for w in words):
+            return meaning
+    return None
+
+
+def map_header(cells: list[str]) -> dict[str, int] | None:
+    """Column index by meaning when `cells` is a header row (序号 + a task column + a unit column), else None."""
+    mapping: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        meaning = header_meaning(cell)
+        if meaning and meaning not in mapping:
+            mapping[meaning] = index
+    if "text" in mapping and ("units" in mapping or "lead" in mapping) and len(mapping) >= 3:
+        return mapping
+    return None
