@@ -1,0 +1,169 @@
+"""PlanRecord → triples of the plan's named graph. Pure: no store access, same records → same triples."""
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+from dutygraph.loaders.records import Deadline, PlanRecord, TaskRecord
+
+from . import namespaces as ns
+from .store import GraphPayload
+
+KIND_CLASS = {"task": "TableTask", "measure": "Measure", "schedule": "ScheduleItem"}
+Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _dg(local: str) -> ox.NamedNode:
+    return ox.NamedNode(ns.DG + local)
+
+
+RDF_TYPE = _n(ns.RDF + "type")
+PREF_LABEL = _n(ns.SKOS + "prefLabel")
+ALT_LABEL = _n(ns.SKOS + "altLabel")
+DCT_TITLE = _n(ns.DCT + "title")
+DCT_IDENTIFIER = _n(ns.DCT + "identifier")
+PROV_DERIVED = _n(ns.PROV + "wasDerivedFrom")
+
+
+def _str(value: str) -> ox.Literal:
+    return ox.Literal(value)
+
+
+def _zh(value: str) -> ox.Literal:
+    return ox.Literal(value, language="zh")
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_n(ns.XSD + "integer"))
+
+
+def _bool(value: bool) -> ox.Literal:
+    return ox.Literal("true" if value else "false", datatype=_n(ns.XSD + "boolean"))
+
+
+def _iso_date(value: str) -> ox.Literal:
+    """xsd:gYear, xsd:gYearMonth or xsd:date by the length of the ISO string."""
+    datatype = {4: "gYear", 7: "gYearMonth", 10: "date"}.get(len(value), "string")
+    return ox.Literal(value, datatype=_n(ns.XSD + datatype))
+
+
+def plan_triples(plan: PlanRecord, resolve_unit=None) -> GraphPayload:
+    """All triples of one plan. `resolve_unit(name, jurisdiction, collective)` may map a unit name to a
+    curated IRI (issue Entities); by default IRIs are minted from jurisdiction + name."""
+    resolve = resolve_unit or default_unit_iri
+    out: list[Triple] = []
+    plan_node = _n(ns.plan_iri(plan.plan_id))
+    out += [
+        (plan_node, RDF_TYPE, _dg("Plan")),
+        (plan_node, DCT_IDENTIFIER, _str(plan.plan_id)),
+        (plan_node, DCT_TITLE, _zh(plan.title or plan.plan_id)),
+        (plan_node, _dg("layout"), _str(plan.layout)),
+        (plan_node, _dg("sourceFile"), _str(plan.file)),
+    ]
+    if plan.jurisdiction:
+        out.append((plan_node, _dg("jurisdiction"), _zh(plan.jurisdiction)))
+    if plan.level:
+        out.append((plan_node, _dg("level"), _zh(plan.level)))
+    section_nodes: dict[tuple[str, str], ox.NamedNode] = {}
+    for index, (kind, title) in enumerate(plan.sections, start=1):
+        node = _n(ns.section_iri(plan.plan_id, kind, index))
+        section_nodes[(kind, title)] = node
+        out += [
+            (node, RDF_TYPE, _dg("Section")),
+            (node, DCT_TITLE, _zh(title)),
+            (node, _dg("partOf"), plan_node),
+            (node, _dg("kind"), _str(kind)),
+            (node, _dg("order"), _int(index)),
+        ]
+    units_seen: set[str] = set()
+    for task in plan.tasks:
+        out += _task_triples(plan, task, plan_node, section_nodes, resolve, units_seen)
+    for variant, canonical in sorted(plan.variants.items()):
+        out.append((_n(resolve(canonical, plan.jurisdiction, False)), ALT_LABEL, _zh(variant)))
+    return GraphPayload(graph=ns.plan_graph(plan.plan_id), triples=out)
+
+
+def default_unit_iri(name: str, jurisdiction: str, collective: bool) -> str:
+    return ns.collective_iri(jurisdiction, name) if collective else ns.org_iri(jurisdiction, name)
+
+
+def _task_triples(plan, task: TaskRecord, plan_node, section_nodes, resolve, units_seen) -> list[Triple]:
+    node = _n(ns.task_iri(plan.plan_id, task.kind, task.number))
+    out: list[Triple] = [
+        (node, RDF_TYPE, _dg("Task")),
+        (node, RDF_TYPE, _dg(KIND_CLASS.get(task.kind, "Task"))),
+        (node, _dg("kind"), _str(task.kind)),
+        (node, _dg("number"), _int(task.number)),
+        (node, _dg("partOf"), plan_node),
+        (node, _dg("statement"), _zh(task.text)) if task.text else None,
+        (node, _dg("requirements"), _zh(task.requirements)) if task.requirements else None,
+        (node, _dg("unitsAsWritten"), _zh(task.units_raw)) if task.units_raw else None,
+        (node, _dg("openEnded"), _bool(task.open_ended)),
+        (node, _dg("sourceFile"), _str(task.file)),
+        (node, _dg("firstLine"), _int(task.lines[0])),
+        (node, _dg("lastLine"), _int(task.lines[1])),
+        (node, _dg("rawCell"), _str(json.dumps(task.raw, ensure_ascii=False, sort_keys=True))),
+        (node, PROV_DERIVED, plan_node),
+    ]
+    if task.section and (task.kind, task.section) in section_nodes:
+        out.append((node, _dg("section"), section_nodes[(task.kind, task.section)]))
+    position = 0
+    for index, name in enumerate(task.departments):
+        position += 1
+        role = "lead" if index == 0 else "coResponsible"
+        out += _assignment(node, position, name, role, plan.jurisdiction, False, resolve, units_seen)
+    for name in task.collective_units:
+        position += 1
+        out += _assignment(node, position, name, "collective", plan.jurisdiction, True, resolve, units_seen)
+    if task.deadline:
+        out += _deadline(node, task.deadline)
+    return [t for t in out if t is not None]
+
+
+def _assignment(task_node, position, name, role, jurisdiction, collective, resolve, units_seen) -> list[Triple]:
+    unit = _n(resolve(name, jurisdiction, collective))
+    a = _n(f"{task_node.value}/unit/{position}")
+    out: list[Triple] = [
+        (task_node, _dg("assignment"), a),
+        (a, RDF_TYPE, _dg("Assignment")),
+        (a, _dg("unit"), unit),
+        (a, _dg("role"), _str("co-responsible" if role == "coResponsible" else role)),
+        (a, _dg("order"), _int(position)),
+        (task_node, _dg("assignedTo"), unit),
+    ]
+    if collective:
+        out.append((task_node, _dg("collectiveUnit"), unit))
+    else:
+        out += [(task_node, _dg("responsible"), unit), (task_node, _dg(role), unit)]
+    if unit.value not in units_seen:
+        units_seen.add(unit.value)
+        out += [
+            (unit, RDF_TYPE, _dg("CollectiveUnit" if collective else "Department")),
+            (unit, RDF_TYPE, _n(ns.ORG + "Organization")),
+            (unit, PREF_LABEL, _zh(name)),
+        ]
+        if jurisdiction:
+            out.append((unit, _dg("jurisdiction"), _zh(jurisdiction)))
+        if not collective and name[:1] in "市区县":
+            out.append((unit, _dg("level"), _zh(name[0])))
+    return out
+
+
+def _deadline(task_node, deadline: Deadline) -> list[Triple]:
+    d = _n(task_node.value + "/deadline")
+    out: list[Triple] = [
+        (task_node, _dg("deadline"), d),
+        (d, RDF_TYPE, _dg("Deadline")),
+        (d, _dg("deadlineRaw"), _zh(deadline.raw)),
+        (d, _dg("ongoing"), _bool(deadline.ongoing)),
+    ]
+    if deadline.start:
+        out.append((d, _dg("deadlineStart"), _iso_date(deadline.start)))
+    if deadline.end:
+        out.append((d, _dg("deadlineEnd"), _iso_date(deadline.end)))
+    return out

@@ -1,0 +1,64 @@
+"""Documents → store, all or nothing: every file is parsed and turned into triples before the store is
+touched, then all plan graphs (and the ontology graph) are replaced in one transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pyoxigraph as ox
+
+from dutygraph import ontology
+from dutygraph.loaders import LoadError, PlanRecord, read_document
+
+from . import namespaces as ns
+from .build import plan_triples
+from .store import GraphPayload, replace_graphs
+
+
+@dataclass
+class LoadReport:
+    plans: list[PlanRecord] = field(default_factory=list)
+    triples: int = 0
+
+    def summary(self) -> list[dict[str, object]]:
+        return [
+            {"file": p.file, "plan": p.plan_id, "layout": p.layout, "tasks": len(p.tasks), "warnings": len(p.warnings)}
+            for p in self.plans
+        ]
+
+
+def ontology_payload() -> GraphPayload:
+    """The shipped Turtle files as one named graph, so SPARQL users can query labels and hierarchies."""
+    triples = []
+    for path in ontology.available():
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            triples.append((quad.subject, quad.predicate, quad.object))
+    return GraphPayload(graph=ns.ONTOLOGY_GRAPH, triples=triples)
+
+
+def read_all(paths: Iterable[Path], layout: str | None = None, on_file: Callable[[Path], None] | None = None) -> list[PlanRecord]:
+    """Parse every document first; two files that would be the same plan are an error, not a silent overwrite."""
+    plans: list[PlanRecord] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        if on_file:
+            on_file(path)
+        plan = read_document(path, layout)
+        if plan.plan_id in seen:
+            raise LoadError(path.name, f"same plan id {plan.plan_id!r} as {seen[plan.plan_id]}; rename one of them")
+        seen[plan.plan_id] = str(path)
+        plans.append(plan)
+    return plans
+
+
+def load_plans(store: ox.Store, plans: list[PlanRecord]) -> LoadReport:
+    payloads = [plan_triples(p) for p in plans] + [ontology_payload()]
+    report = LoadReport(plans=plans)
+    report.triples = replace_graphs(store, payloads)
+    return report
+
+
+def load_files(store: ox.Store, paths: Iterable[Path], layout: str | None = None,
+               on_file: Callable[[Path], None] | None = None) -> LoadReport:
+    return load_plans(store, read_all(list(paths), layout, on_file))

@@ -1,0 +1,45 @@
+"""The task JSON contract (`dutygraph tasks --format json`, `/api/tasks`), assembled from two queries."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pyoxigraph as ox
+
+from .queries import select
+
+
+def list_tasks(store: ox.Store, plan: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+    """Every duty as a contract object, in document order; `plan` and `kind` narrow the list."""
+    rows = select(store, "tasks", planId=plan, kind=kind)
+    units: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in select(store, "task_units", planId=plan):
+        units[row["task"]].append(row)
+    return [_task_object(row, units.get(row["task"], [])) for row in rows]
+
+
+def _task_object(row: dict[str, Any], units: list[dict[str, Any]]) -> dict[str, Any]:
+    concrete = [u for u in units if u["role"] in ("lead", "co-responsible")]
+    deadline = None
+    if row["deadlineRaw"] is not None:
+        deadline = {
+            "raw": row["deadlineRaw"],
+            "start": row["deadlineStart"],
+            "end": row["deadlineEnd"],
+            "ongoing": bool(row["ongoing"]),
+        }
+    return {
+        "id": row["task"],
+        "plan": {"id": row["planId"], "title": row["planTitle"]},
+        "kind": row["kind"],
+        "number": row["number"],
+        "section": row["section"],
+        "text": row["text"] or "",
+        "requirements": row["requirements"] or "",
+        "departments": [u["name"] for u in concrete],
+        "lead_department": next((u["name"] for u in concrete if u["role"] == "lead"), None),
+        "collective_units": [u["name"] for u in units if u["role"] == "collective"],
+        "open_ended": bool(row["openEnded"]),
+        "deadline": deadline,
+        "source": {"file": row["file"], "lines": [row["firstLine"], row["lastLine"]]},
+    }

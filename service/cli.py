@@ -1,0 +1,170 @@
+"""`dutygraph` command line: a thin shell over the library; every listing prints the same JSON as the API."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from dutygraph.loaders import LAYOUTS, LoadError
+
+from . import output
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False, help="dutygraph: duty-allocation tables as a knowledge graph.")
+
+StoreOpt = typer.Option(None, "--store", help="Store folder (else $DUTYGRAPH_STORE, else ~/.local/share/dutygraph/store).")
+FormatOpt = typer.Option("table", "--format", "-f", help="json | csv | table")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _open(store: Optional[str]):
+    from dutygraph.graph.store import open_store, resolve_store_path
+
+    try:
+        return open_store(store)
+    except OSError as exc:
+        _fail(f"cannot open the store at {resolve_store_path(store)}: {exc} (is a server or another load using it?)")
+
+
+def _emit(items: list[dict], fmt: str, title: str | None = None, columns: list[str] | None = None) -> None:
+    if fmt == "json":
+        typer.echo(output.to_json(items))
+    elif fmt == "csv":
+        sys.stdout.write(output.to_csv(items))
+    elif fmt == "table":
+        output.print_table(items, title=title, columns=columns)
+    else:
+        _fail(f"unknown format {fmt!r}: use json, csv or table", 2)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+        elif p.exists():
+            files.append(p)
+        else:
+            _fail(f"{p}: no such file or folder")
+    return files
+
+
+@app.command()
+def load(
+    paths: list[Path] = typer.Argument(..., help="Documents (or folders of documents) to load."),
+    store: Optional[str] = StoreOpt,
+    layout: Optional[str] = typer.Option(None, "--format", help=f"Force a layout: {', '.join(LAYOUTS)}."),
+) -> None:
+    """Load documents into the store. All or nothing: if any file fails, the store is left unchanged."""
+    from rich.progress import Progress
+
+    from dutygraph.graph.load import load_plans, read_all
+
+    files = _expand(paths)
+    if not files:
+        _fail("no files to load")
+    try:
+        with Progress(transient=True) as progress:
+            bar = progress.add_task("reading", total=len(files))
+            plans = read_all(files, layout, on_file=lambda p: progress.update(bar, advance=1, description=p.name))
+    except LoadError as exc:
+        _fail(f"{exc}; nothing was loaded")
+    db = _open(store)
+    report = load_plans(db, plans)
+    for plan in plans:
+        for warning in plan.warnings:
+            typer.echo(f"warning: {plan.file}: {warning}", err=True)
+    _emit(report.summary(), "table", title=f"loaded {len(plans)} plan(s), {report.triples} triples")
+
+
+@app.command()
+def tasks(
+    store: Optional[str] = StoreOpt,
+    plan: Optional[str] = typer.Option(None, "--plan", help="Plan id (the file stem)."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="task | measure | schedule"),
+    fmt: str = FormatOpt,
+) -> None:
+    """List duties (the task JSON contract)."""
+    from dutygraph.graph.tasks import list_tasks
+
+    items = list_tasks(_open(store), plan=plan, kind=kind)
+    _emit(items, fmt, columns=None if fmt != "table" else ["kind", "number", "text", "departments", "collective_units", "deadline"])
+
+
+@app.command()
+def query(
+    sparql: str = typer.Argument(..., help="A SPARQL SELECT/ASK/CONSTRUCT query (or @file.rq)."),
+    store: Optional[str] = StoreOpt,
+    fmt: str = FormatOpt,
+) -> None:
+    """Run a read-only SPARQL query over all plans (default graph = union of named graphs)."""
+    from dutygraph.graph.sparql import run_readonly
+
+    text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
+    try:
+        items = run_readonly(_open(store), text)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    _emit(items, fmt)
+
+
+@app.command()
+def export(
+    store: Optional[str] = StoreOpt,
+    fmt: str = typer.Option("ttl", "--format", "-f", help="ttl | nt | jsonld | nq | trig"),
+    out: Path = typer.Option(..., "-o", "--output", help="File to write."),
+) -> None:
+    """Export the whole graph (all plans merged for ttl/nt/jsonld; with graph names for nq/trig)."""
+    from dutygraph.graph.export import export_store
+
+    try:
+        count = export_store(_open(store), fmt, out)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    typer.echo(f"wrote {count} triples to {out}")
+
+
+@app.command()
+def stats(store: Optional[str] = StoreOpt, fmt: str = FormatOpt) -> None:
+    """Plans in the store and their duties by kind."""
+    from dutygraph.graph.queries import select
+
+    _emit(select(_open(store), "stats"), fmt)
+
+
+@app.command()
+def serve(
+    store: Optional[str] = StoreOpt,
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+    workers: int = typer.Option(1, "--workers", help="Embedded store: 1 (RocksDB allows one writer process)."),
+    samples: bool = typer.Option(False, "--load-samples-if-empty", help="Load data/samples/ when the store holds no plan."),
+    allow_update: bool = typer.Option(False, "--allow-update", help="Accept SPARQL Update on /sparql (needs --token)."),
+    token: Optional[str] = typer.Option(None, "--token", envvar="DUTYGRAPH_TOKEN", help="Bearer token for updates."),
+    timeout: float = typer.Option(10.0, "--timeout", help="Per-query time limit in seconds."),
+) -> None:
+    """Serve the HTTP API, the SPARQL endpoint and the pages."""
+    import uvicorn
+
+    from .app import Settings, create_app
+
+    if allow_update and not token:
+        _fail("--allow-update needs --token (or $DUTYGRAPH_TOKEN)", 2)
+    if workers != 1:
+        _fail("the embedded store is opened by one process; use --workers 1", 2)
+    settings = Settings(store=store, allow_update=allow_update, token=token, timeout_s=timeout,
+                        samples_dir=Path("data/samples") if samples else None)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

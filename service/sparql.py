@@ -1,0 +1,392 @@
+"""The SPARQL 1.1 Protocol endpoint (``/sparql``) over the embedded pyoxigraph store, as a FastAPI router.
+
+Time limit — what is really possible with pyoxigraph 0.5 (measured, see tests/test_sparql_protocol.py):
+
+* Evaluation is lazy: ``Store.query`` parses and returns an iterator; each ``next()`` does the work up
+  to the next row. Blocking operators (aggregates, ORDER BY, a FILTER that rarely matches) do all
+  their work inside ``Store.query`` or a single ``next()``. pyoxigraph releases the GIL in both, so a
+  query in a worker thread never stalls the event loop or the other requests.
+* The Python API exposes no cancellation or timeout, and a Python thread cannot be killed.
+
+So every query runs in its own daemon thread and holds one of ``max_concurrent_queries`` slots:
+
+* Between rows the worker checks the deadline and stops the iteration: a query that streams rows is
+  really cancelled at ``timeout_s``.
+* The client always gets its answer — or 503 "query exceeded the time limit of N s" — by
+  ``timeout_s`` (plus a fraction of a second), whatever the query does.
+* Limit: with ``isolation="thread"`` (the default) a query stuck inside one pyoxigraph call cannot be
+  stopped. It is abandoned, keeps one CPU core and its slot until that call returns, and if every
+  slot is held so, new queries are answered 503 "busy" at their deadline. CPU use is bounded by the
+  slot count; memory and the duration of an abandoned evaluation are not.
+* ``isolation="fork"`` (POSIX only) evaluates each query in a forked child (a copy-on-write snapshot of
+  the store) that is SIGKILLed at the deadline, so nothing outlives it. The cost: a fork per query,
+  and a pyoxigraph/RocksDB lock held by another thread at the instant of the fork stays held in the
+  child, which then hangs until killed — a rare spurious 503 (seen once in 200 forks while three
+  threads hammered an in-memory store with writes). A second process opening the store with
+  ``Store.read_only`` is not an alternative: pyoxigraph calls that undefined behaviour while the
+  server writes, and in-memory stores cannot be shared.
+* Updates are never time-limited: they are authorised, transactional, and answering 503 while the
+  update might still commit would be a lie.
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import os
+import pickle
+import re
+import select
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from dutygraph.service import sparql_formats as sf
+
+log = logging.getLogger(__name__)
+_GRACE_S = 0.2
+
+
+@dataclass(frozen=True)
+class SparqlSettings:
+    timeout_s: float = 10.0  # per-query time limit
+    max_rows: int = 100_000  # SELECT rows (and CONSTRUCT triples) beyond this are cut off
+    allow_update: bool = False
+    update_token: str | None = None  # bearer token required for updates when allow_update
+    union_default_graph: bool = True  # plans live in named graphs, so the default graph is their union
+    max_concurrent_queries: int = 4  # query slots; see the module docstring
+    isolation: Literal["thread", "fork"] = "thread"
+
+    def __post_init__(self) -> None:
+        if self.timeout_s <= 0 or self.max_rows < 1 or self.max_concurrent_queries < 1:
+            raise ValueError("timeout_s, max_rows and max_concurrent_queries must be positive")
+        if self.allow_update and not self.update_token:
+            raise ValueError("allow_update needs an update_token: an open update endpoint is refused")
+        if self.isolation == "fork" and not hasattr(os, "fork"):
+            raise ValueError("isolation='fork' needs a POSIX system")
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A protocol query request; the dataset IRIs are the repeatable protocol parameters."""
+
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    accept: str | None = None
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to answer: plain data, so it crosses the pipe from a forked child."""
+
+    status: int
+    body: bytes = b""
+    content_type: str = "application/json"
+    truncated: bool = False
+
+    @staticmethod
+    def error(status: int, message: str) -> Outcome:
+        return Outcome(status, json.dumps({"detail": message}, ensure_ascii=False).encode())
+
+
+class _TimeLimit(Exception):
+    pass
+
+
+def _time_limit(settings: SparqlSettings) -> Outcome:
+    return Outcome.error(503, f"query exceeded the time limit of {settings.timeout_s:g} s")
+
+
+_UPDATE_WORDS = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
+
+
+def _dataset_arguments(request: QueryRequest, settings: SparqlSettings) -> dict[str, object]:
+    """Protocol dataset parameters override the query's FROM; without either, the union default graph."""
+    if request.default_graphs or request.named_graphs:
+        return {"default_graph": [ox.NamedNode(g) for g in request.default_graphs],
+                "named_graphs": [ox.NamedNode(g) for g in request.named_graphs]}
+    if settings.union_default_graph and not sf.declares_dataset(request.query):
+        return {"use_default_graph_as_union": True}
+    return {}
+
+
+def _check(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise _TimeLimit
+
+
+def evaluate(store: ox.Store, request: QueryRequest, settings: SparqlSettings, deadline: float) -> Outcome:
+    """Run one query and serialize its answer, checking the deadline between rows."""
+    try:
+        dataset = _dataset_arguments(request, settings)
+    except ValueError as error:
+        return Outcome.error(400, f"invalid graph IRI: {error}")
+    try:
+        result = store.query(request.query, **dataset)  # type: ignore[arg-type]
+        _check(deadline)
+        if isinstance(result, ox.QueryBoolean):
+            fmt = sf.negotiate(request.accept, request.format, sf.RESULT_FORMATS)
+            return Outcome(200, sf.serialize_boolean(result, fmt), fmt.content_type)
+        if isinstance(result, ox.QuerySolutions):
+            fmt = sf.negotiate(request.accept, request.format, sf.RESULT_FORMATS)
+            variables = [v.value for v in result.variables]
+            rows = []
+            for row in result:
+                _check(deadline)
+                if len(rows) == settings.max_rows:
+                    return Outcome(200, sf.serialize_solutions(variables, rows, fmt), fmt.content_type, True)
+                rows.append(row)
+            return Outcome(200, sf.serialize_solutions(variables, rows, fmt), fmt.content_type)
+        fmt = sf.negotiate(request.accept, request.format, sf.GRAPH_FORMATS)
+        triples = []
+        for triple in result:
+            _check(deadline)
+            if len(triples) == settings.max_rows:
+                return Outcome(200, sf.serialize_triples(triples, fmt), fmt.content_type, True)
+            triples.append(triple)
+        return Outcome(200, sf.serialize_triples(triples, fmt), fmt.content_type)
+    except SyntaxError as error:
+        hint = " (updates must be POSTed as update=)" if _UPDATE_WORDS.search(request.query) else ""
+        return Outcome.error(400, f"malformed query: {error}{hint}")
+    except sf.NotAcceptable as error:
+        return Outcome.error(406, str(error))
+    except _TimeLimit:
+        return _time_limit(settings)
+    except OSError as error:
+        log.warning("store error during query: %s", error)
+        return Outcome.error(500, "the store could not answer the query")
+
+
+def _evaluate_forked(store: ox.Store, request: QueryRequest, settings: SparqlSettings, deadline: float) -> Outcome:
+    """Evaluate in a forked child that is killed at the deadline (``isolation="fork"``)."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer, write, and leave without running any of the parent's clean-up
+        try:
+            os.close(read_fd)
+            data = memoryview(pickle.dumps(evaluate(store, request, settings, deadline)))
+            while data:
+                data = data[os.write(write_fd, data):]
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    chunks: list[bytes] = []
+    poller = select.poll()
+    poller.register(read_fd, select.POLLIN)
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                os.kill(pid, signal.SIGKILL)
+                return _time_limit(settings)
+            if poller.poll(left * 1000):
+                chunk = os.read(read_fd, 1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        os.waitpid(pid, 0)
+    if not chunks:
+        return Outcome.error(500, "the query worker died before answering (out of memory?)")
+    outcome: Outcome = pickle.loads(b"".join(chunks))  # our own child's bytes, not client input
+    return outcome
+
+
+class _QueryRunner:
+    """Runs queries off the event loop in daemon threads, at most ``max_concurrent_queries`` at once,
+    and answers every request by its deadline (see the module docstring)."""
+
+    def __init__(self, settings: SparqlSettings) -> None:
+        self.settings = settings
+        self.slots = threading.BoundedSemaphore(settings.max_concurrent_queries)
+        self.evaluate = _evaluate_forked if settings.isolation == "fork" else evaluate
+
+    def _busy(self) -> Outcome:
+        return Outcome.error(503, f"server busy: all {self.settings.max_concurrent_queries} query slots stayed "
+                                  f"in use for the time limit of {self.settings.timeout_s:g} s")
+
+    async def run(self, store: ox.Store, request: QueryRequest) -> Outcome:
+        deadline = time.monotonic() + self.settings.timeout_s
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Outcome] = loop.create_future()
+        started = threading.Event()
+
+        def deliver(outcome: Outcome) -> None:
+            def settle() -> None:
+                if not future.done():
+                    future.set_result(outcome)
+            try:
+                loop.call_soon_threadsafe(settle)
+            except RuntimeError:  # the loop is gone: nobody is waiting any more
+                pass
+
+        def work() -> None:
+            if not self.slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                deliver(self._busy())
+                return
+            started.set()
+            try:
+                outcome = self.evaluate(store, request, self.settings, deadline)
+            except Exception:
+                log.exception("unexpected error while answering a SPARQL query")
+                outcome = Outcome.error(500, "internal error while answering the query")
+            finally:
+                self.slots.release()
+            deliver(outcome)
+
+        threading.Thread(target=work, name="dutygraph-sparql-query", daemon=True).start()
+        try:
+            return await asyncio.wait_for(future, deadline - time.monotonic() + _GRACE_S)
+        except asyncio.TimeoutError:
+            return _time_limit(self.settings) if started.is_set() else self._busy()
+
+
+def apply_update(store: ox.Store, update: str) -> Outcome:
+    """Run an (already authorised) update; pyoxigraph applies it as one transaction."""
+    try:
+        store.update(update)
+        store.flush()
+    except SyntaxError as error:
+        return Outcome.error(400, f"malformed update: {error}")
+    except OSError as error:
+        log.warning("store error during update: %s", error)
+        return Outcome.error(500, "the store could not apply the update")
+    return Outcome(204)
+
+
+def update_authorised(authorization: str | None, settings: SparqlSettings) -> bool:
+    """Updates need allow_update and ``Authorization: Bearer <update_token>``, compared in constant time."""
+    if not settings.allow_update or not settings.update_token or not authorization:
+        return False
+    scheme, _, token = authorization.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), settings.update_token.encode())
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def service_description(endpoint: str, graphs: list[str], settings: SparqlSettings) -> list[ox.Triple]:
+    """The SPARQL 1.1 Service Description of this endpoint and the store's named graphs."""
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + name)
+
+    service, dataset, default_graph = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
+    triples = [ox.Triple(service, _RDF_TYPE, sd("Service")),
+               ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
+               ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query"))]
+    if settings.allow_update:
+        triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
+    if settings.union_default_graph:
+        triples.append(ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")))
+    for fmt in (*sf.RESULT_FORMATS, *sf.GRAPH_FORMATS):
+        triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(fmt.iri)))
+    triples += [ox.Triple(service, sd("defaultDataset"), dataset),
+                ox.Triple(dataset, _RDF_TYPE, sd("Dataset")),
+                ox.Triple(dataset, sd("defaultGraph"), default_graph),
+                ox.Triple(default_graph, _RDF_TYPE, sd("Graph"))]
+    for graph in graphs:
+        node = ox.BlankNode()
+        triples += [ox.Triple(dataset, sd("namedGraph"), node),
+                    ox.Triple(node, _RDF_TYPE, sd("NamedGraph")),
+                    ox.Triple(node, sd("name"), ox.NamedNode(graph))]
+    return triples
+
+
+def _response(outcome: Outcome) -> Response:
+    headers = {"Vary": "Accept"}
+    if outcome.truncated:
+        headers["X-Dutygraph-Truncated"] = "true"
+    if outcome.status == 204:
+        return Response(status_code=204, headers=headers)
+    return Response(outcome.body, outcome.status, headers=headers, media_type=outcome.content_type)
+
+
+def _error(status: int, message: str) -> Response:
+    return JSONResponse({"detail": message}, status_code=status)
+
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise ValueError(f"give {name}= at most once")
+    return values[0] if values else None
+
+
+def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSettings) -> APIRouter:
+    """``/sparql``: queries by GET and POST, updates by POST, the service description on a bare GET."""
+    runner = _QueryRunner(settings)
+    router = APIRouter(tags=["sparql"])
+
+    async def answer(request: Request, params: dict[str, list[str]]) -> Response:
+        try:
+            query, update = _single(params.get("query", []), "query"), _single(params.get("update", []), "update")
+            fmt = _single(params.get("format", []), "format")
+        except ValueError as error:
+            return _error(400, str(error))
+        if query is not None and update is not None:
+            return _error(400, "give either query= or update=, not both")
+        if update is not None:
+            if request.method != "POST":
+                return _error(400, "updates must be sent with POST")
+            if not update_authorised(request.headers.get("authorization"), settings):
+                return _error(403, "updates are disabled or the bearer token is missing or wrong")
+            return _response(await asyncio.to_thread(apply_update, get_store(), update))
+        accept = request.headers.get("accept")
+        if query is None:
+            return await describe_service(request, accept, fmt)
+        if not sf.acceptable_at_all(accept, fmt):
+            return _error(406, "no acceptable format: queries answer in "
+                               + ", ".join(f.media_type for f in (*sf.RESULT_FORMATS, *sf.GRAPH_FORMATS)))
+        query_request = QueryRequest(query, tuple(params.get("default-graph-uri", [])),
+                                     tuple(params.get("named-graph-uri", [])), accept, fmt)
+        return _response(await runner.run(get_store(), query_request))
+
+    async def describe_service(request: Request, accept: str | None, fmt_param: str | None) -> Response:
+        try:
+            fmt = sf.negotiate(accept, fmt_param, sf.GRAPH_FORMATS)
+        except sf.NotAcceptable as error:
+            return _error(406, str(error))
+        store = get_store()
+        graphs = await asyncio.to_thread(
+            lambda: sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)))
+        endpoint = str(request.url.replace(query="", fragment=""))
+        body = sf.serialize_triples(service_description(endpoint, graphs, settings), fmt)
+        return Response(body, headers={"Vary": "Accept"}, media_type=fmt.content_type)
+
+    @router.get("/sparql", summary="SPARQL 1.1 query (GET), or the service description")
+    async def sparql_get(request: Request) -> Response:
+        """SPARQL 1.1 Protocol query via ``?query=``; without a query, the SPARQL Service Description."""
+        return await answer(request, {key: request.query_params.getlist(key) for key in request.query_params})
+
+    @router.post("/sparql", summary="SPARQL 1.1 query or update (POST)")
+    async def sparql_post(request: Request) -> Response:
+        """Query or update by form (``query=`` / ``update=``) or as a direct
+        ``application/sparql-query`` / ``application/sparql-update`` body."""
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        params = {key: request.query_params.getlist(key) for key in request.query_params}
+        try:
+            body = (await request.body()).decode("utf-8")
+            if content_type == "application/x-www-form-urlencoded":
+                params = parse_qs(body, keep_blank_values=True, errors="strict")
+            elif content_type in ("application/sparql-query", "application/sparql-update"):
+                params.pop("query", None), params.pop("update", None)
+                params["query" if content_type.endswith("query") else "update"] = [body]
+            else:
+                return _error(415, "POST a form, application/sparql-query or application/sparql-update")
+        except UnicodeDecodeError:
+            return _error(400, "the request body is not valid UTF-8")
+        return await answer(request, params)
+
+    return router

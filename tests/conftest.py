@@ -1,0 +1,47 @@
+"""Shared fixtures: the two real sample documents, parsed once, and a store loaded with both."""
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from dutygraph.graph.load import load_files
+from dutygraph.loaders import PlanRecord, read_document
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+CHENGDU = SAMPLES / "chengdu_task_table.txt"
+LINTONG = SAMPLES / "lintong_plan.txt"
+GOLD = Path(__file__).resolve().parent / "gold"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def gold_rows(name: str) -> list[dict]:
+    return json.loads((GOLD / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def chengdu() -> PlanRecord:
+    return read_document(CHENGDU)
+
+
+@pytest.fixture(scope="session")
+def lintong() -> PlanRecord:
+    return read_document(LINTONG)
+
+
+@pytest.fixture(scope="session")
+def loaded_store() -> ox.Store:
+    """An in-memory store with both samples; read-only by convention (tests that write make their own)."""
+    store = ox.Store()
+    load_files(store, [CHENGDU, LINTONG])
+    return store
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
