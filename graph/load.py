@@ -31,9 +31,19 @@ class LoadReport:
 def ontology_payload() -> GraphPayload:
     """The shipped Turtle files as one named graph, so SPARQL users can query labels and hierarchies."""
     triples = []
+    skolem: dict[str, ox.NamedNode] = {}
+
+    def stable(term):
+        """Blank nodes get IRIs numbered in parse order, so the same files give the same quads."""
+        if isinstance(term, ox.BlankNode):
+            if term.value not in skolem:
+                skolem[term.value] = ox.NamedNode(f"{ns.BASE}.well-known/genid/{path.stem}-{len(skolem) + 1}")
+            return skolem[term.value]
+        return term
+
     for path in ontology.available():
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            triples.append((quad.subject, quad.predicate, quad.object))
+            triples.append((stable(quad.subject), quad.predicate, stable(quad.object)))
     return GraphPayload(graph=ns.ONTOLOGY_GRAPH, triples=triples)
 
 

@@ -362,7 +362,8 @@ def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSetti
         graphs = await asyncio.to_thread(
             lambda: sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)))
         endpoint = str(request.url.replace(query="", fragment=""))
-        body = sf.serialize_triples(service_description(endpoint, graphs, settings), fmt)
+        body = sf.serialize_triples(service_description(endpoint, graphs, settings), fmt,
+                                    {"sd": SD, "formats": "http://www.w3.org/ns/formats/"})
         return Response(body, headers={"Vary": "Accept"}, media_type=fmt.content_type)
 
     @router.get("/sparql", summary="SPARQL 1.1 query (GET), or the service description")

@@ -165,8 +165,8 @@ def serialize_boolean(result: ox.QueryBoolean, fmt: Format) -> bytes:
     return result.serialize(format=_RESULTS_OX[fmt])
 
 
-def serialize_triples(triples: Iterable[ox.Triple], fmt: Format) -> bytes:
-    return ox.serialize(triples, format=_GRAPH_OX[fmt], prefixes=PREFIXES)
+def serialize_triples(triples: Iterable[ox.Triple], fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
+    return ox.serialize(triples, format=_GRAPH_OX[fmt], prefixes=PREFIXES if prefixes is None else prefixes)
 
 
 _FROM_SCAN = re.compile(
