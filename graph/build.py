@@ -8,7 +8,9 @@ import pyoxigraph as ox
 from dutygraph.loaders.records import Deadline, PlanRecord, TaskRecord
 
 from . import namespaces as ns
+from .entities import extract
 from .store import GraphPayload
+from .vocabulary import vocabulary
 
 KIND_CLASS = {"task": "TableTask", "measure": "Measure", "schedule": "ScheduleItem"}
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
@@ -52,10 +54,10 @@ def _iso_date(value: str) -> ox.Literal:
     return ox.Literal(value, datatype=_n(ns.XSD + datatype))
 
 
-def plan_triples(plan: PlanRecord, resolve_unit=None) -> GraphPayload:
-    """All triples of one plan. `resolve_unit(name, jurisdiction, collective)` may map a unit name to a
-    curated IRI (issue Entities); by default IRIs are minted from jurisdiction + name."""
-    resolve = resolve_unit or default_unit_iri
+def plan_triples(plan: PlanRecord) -> GraphPayload:
+    """All triples of one plan. Units named in the curated vocabulary (ontology/departments.ttl) resolve to
+    its IRIs, whatever spelling the plan uses; other names get IRIs minted from jurisdiction + name and are
+    reported (see `unknown_units`)."""
     out: list[Triple] = []
     plan_node = _n(ns.plan_iri(plan.plan_id))
     out += [
@@ -82,17 +84,28 @@ def plan_triples(plan: PlanRecord, resolve_unit=None) -> GraphPayload:
         ]
     units_seen: set[str] = set()
     for task in plan.tasks:
-        out += _task_triples(plan, task, plan_node, section_nodes, resolve, units_seen)
+        out += _task_triples(plan, task, plan_node, section_nodes, units_seen)
     for variant, canonical in sorted(plan.variants.items()):
-        out.append((_n(resolve(canonical, plan.jurisdiction, False)), ALT_LABEL, _zh(variant)))
+        iri, curated = resolve_unit(canonical, plan.jurisdiction, False)
+        out.append((_n(iri), ALT_LABEL, _zh(variant)))
     return GraphPayload(graph=ns.plan_graph(plan.plan_id), triples=out)
 
 
-def default_unit_iri(name: str, jurisdiction: str, collective: bool) -> str:
-    return ns.collective_iri(jurisdiction, name) if collective else ns.org_iri(jurisdiction, name)
+def resolve_unit(name: str, jurisdiction: str, collective: bool) -> tuple[str, str | None]:
+    """(IRI, canonical label) from the vocabulary, or (minted IRI, None) for a name it does not know."""
+    unit = vocabulary().resolve_unit(name, jurisdiction)
+    if unit is not None:
+        return unit.iri, unit.label
+    return (ns.collective_iri(jurisdiction, name) if collective else ns.org_iri(jurisdiction, name)), None
 
 
-def _task_triples(plan, task: TaskRecord, plan_node, section_nodes, resolve, units_seen) -> list[Triple]:
+def unknown_units(plan: PlanRecord) -> list[str]:
+    """Unit names of the plan the vocabulary does not know: kept as new nodes, listed for curation."""
+    names = {n for t in plan.tasks for n in t.departments + t.collective_units}
+    return sorted(n for n in names if vocabulary().resolve_unit(n, plan.jurisdiction) is None)
+
+
+def _task_triples(plan, task: TaskRecord, plan_node, section_nodes, units_seen) -> list[Triple]:
     node = _n(ns.task_iri(plan.plan_id, task.kind, task.number))
     out: list[Triple] = [
         (node, RDF_TYPE, _dg("Task")),
@@ -113,20 +126,55 @@ def _task_triples(plan, task: TaskRecord, plan_node, section_nodes, resolve, uni
     if task.section and (task.kind, task.section) in section_nodes:
         out.append((node, _dg("section"), section_nodes[(task.kind, task.section)]))
     position = 0
-    for index, name in enumerate(task.departments):
+    assigned: set[str] = set()
+    named = [(n, False) for n in task.departments] + [(n, True) for n in task.collective_units]
+    for name, collective in named:
+        iri, canonical = resolve_unit(name, plan.jurisdiction, collective)
+        if iri in assigned:       # two spellings of one unit on one duty
+            continue
+        assigned.add(iri)
         position += 1
-        role = "lead" if index == 0 else "coResponsible"
-        out += _assignment(node, position, name, role, plan.jurisdiction, False, resolve, units_seen)
-    for name in task.collective_units:
-        position += 1
-        out += _assignment(node, position, name, "collective", plan.jurisdiction, True, resolve, units_seen)
+        role = "collective" if collective else ("lead" if position == 1 else "coResponsible")
+        out += _assignment(node, position, iri, name, canonical, role, plan.jurisdiction, collective, units_seen)
     if task.deadline:
         out += _deadline(node, task.deadline)
+    out += _entity_triples(node, task)
     return [t for t in out if t is not None]
 
 
-def _assignment(task_node, position, name, role, jurisdiction, collective, resolve, units_seen) -> list[Triple]:
-    unit = _n(resolve(name, jurisdiction, collective))
+def _entity_triples(node: ox.NamedNode, task: TaskRecord) -> list[Triple]:
+    entities = extract(task)
+    out: list[Triple] = []
+    for concept, word in entities.facilities:
+        out.append((node, _dg("concernsFacility"), _n(concept)))
+    for citation in entities.citations:
+        reg = _n(f"{ns.ID}regulation/{ns.slug(citation.key)}")
+        out += [(node, _dg("citesRegulation"), reg), (reg, RDF_TYPE, _dg("Regulation")),
+                (reg, _dg("citedAs"), _zh(citation.written))]
+        if citation.title:
+            out.append((reg, DCT_TITLE, _zh(citation.title)))
+        if citation.number:
+            out.append((reg, _dg("docNumber"), _zh(citation.number)))
+    for index, target in enumerate(entities.targets, start=1):
+        ind = _n(f"{node.value}/indicator/{index}")
+        out += [
+            (node, _dg("hasIndicator"), ind), (ind, RDF_TYPE, _dg("Indicator")),
+            (ind, _dg("metric"), _zh(target.metric)), (ind, _dg("comparator"), _str(target.op)),
+            (ind, _dg("value"), ox.Literal(_decimal(target.value), datatype=_n(ns.XSD + "decimal"))),
+            (ind, _dg("unitOfMeasure"), _zh(target.unit)), (ind, _dg("sourcePhrase"), _zh(target.text)),
+            (ind, _dg("order"), _int(index)),
+        ]
+        if target.year:
+            out.append((ind, _dg("targetYear"), _iso_date(str(target.year))))
+    return out
+
+
+def _decimal(value: float) -> str:
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+def _assignment(task_node, position, iri, name, canonical, role, jurisdiction, collective, units_seen) -> list[Triple]:
+    unit = _n(iri)
     a = _n(f"{task_node.value}/unit/{position}")
     out: list[Triple] = [
         (task_node, _dg("assignment"), a),
@@ -140,7 +188,10 @@ def _assignment(task_node, position, name, role, jurisdiction, collective, resol
         out.append((task_node, _dg("collectiveUnit"), unit))
     else:
         out += [(task_node, _dg("responsible"), unit), (task_node, _dg(role), unit)]
-    if unit.value not in units_seen:
+    if canonical is not None:          # curated: the vocabulary graph holds its labels and facts
+        if name != canonical:
+            out.append((unit, ALT_LABEL, _zh(name)))
+    elif unit.value not in units_seen:
         units_seen.add(unit.value)
         out += [
             (unit, RDF_TYPE, _dg("CollectiveUnit" if collective else "Department")),

@@ -31,6 +31,7 @@ So every query runs in its own daemon thread and holds one of ``max_concurrent_q
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -58,6 +59,8 @@ _GRACE_S = 0.2
 
 @dataclass(frozen=True)
 class SparqlSettings:
+    """The endpoint's knobs; unsafe combinations (an update endpoint without a token) fail at start-up."""
+
     timeout_s: float = 10.0  # per-query time limit
     max_rows: int = 100_000  # SELECT rows (and CONSTRUCT triples) beyond this are cut off
     allow_update: bool = False
@@ -108,6 +111,7 @@ def _time_limit(settings: SparqlSettings) -> Outcome:
     return Outcome.error(503, f"query exceeded the time limit of {settings.timeout_s:g} s")
 
 
+# Only to word the 400 for an update sent as query=; nothing is decided by it.
 _UPDATE_WORDS = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
 
 
@@ -141,7 +145,7 @@ def evaluate(store: ox.Store, request: QueryRequest, settings: SparqlSettings, d
         if isinstance(result, ox.QuerySolutions):
             fmt = sf.negotiate(request.accept, request.format, sf.RESULT_FORMATS)
             variables = [v.value for v in result.variables]
-            rows = []
+            rows: list[ox.QuerySolution] = []
             for row in result:
                 _check(deadline)
                 if len(rows) == settings.max_rows:
@@ -149,7 +153,7 @@ def evaluate(store: ox.Store, request: QueryRequest, settings: SparqlSettings, d
                 rows.append(row)
             return Outcome(200, sf.serialize_solutions(variables, rows, fmt), fmt.content_type)
         fmt = sf.negotiate(request.accept, request.format, sf.GRAPH_FORMATS)
-        triples = []
+        triples: list[ox.Triple] = []
         for triple in result:
             _check(deadline)
             if len(triples) == settings.max_rows:
@@ -227,10 +231,8 @@ class _QueryRunner:
             def settle() -> None:
                 if not future.done():
                     future.set_result(outcome)
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is waiting any more
                 loop.call_soon_threadsafe(settle)
-            except RuntimeError:  # the loop is gone: nobody is waiting any more
-                pass
 
         def work() -> None:
             if not self.slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
@@ -249,7 +251,7 @@ class _QueryRunner:
         threading.Thread(target=work, name="dutygraph-sparql-query", daemon=True).start()
         try:
             return await asyncio.wait_for(future, deadline - time.monotonic() + _GRACE_S)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return _time_limit(self.settings) if started.is_set() else self._busy()
 
 

@@ -139,7 +139,7 @@ def _term_json(term: Any) -> dict[str, Any]:
         if term.language:
             encoded["xml:lang"] = term.language
             if term.direction:
-                encoded["its:dir"] = term.direction.name.lower()
+                encoded["its:dir"] = term.direction.value
         elif term.datatype.value != _XSD_STRING:
             encoded["datatype"] = term.datatype.value
         return encoded
@@ -158,15 +158,21 @@ def serialize_solutions(variables: Sequence[str], rows: Iterable[ox.QuerySolutio
     if fmt == JSON_RESULTS:
         return document
     parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=_RESULTS_OX[fmt])
+    return _bytes(parsed.serialize(format=_RESULTS_OX[fmt]))
 
 
 def serialize_boolean(result: ox.QueryBoolean, fmt: Format) -> bytes:
-    return result.serialize(format=_RESULTS_OX[fmt])
+    return _bytes(result.serialize(format=_RESULTS_OX[fmt]))
 
 
 def serialize_triples(triples: Iterable[ox.Triple], fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
-    return ox.serialize(triples, format=_GRAPH_OX[fmt], prefixes=PREFIXES if prefixes is None else prefixes)
+    return _bytes(ox.serialize(triples, format=_GRAPH_OX[fmt], prefixes=PREFIXES if prefixes is None else prefixes))
+
+
+def _bytes(serialized: bytes | None) -> bytes:
+    """pyoxigraph returns the bytes when given no output file; the None branch is for the type checker."""
+    assert serialized is not None
+    return serialized
 
 
 _FROM_SCAN = re.compile(
