@@ -15,7 +15,22 @@ def list_tasks(store: ox.Store, plan: str | None = None, kind: str | None = None
     units: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in select(store, "task_units", planId=plan):
         units[row["task"]].append(row)
-    return [_task_object(row, units.get(row["task"], [])) for row in rows]
+    entities: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in select(store, "task_entities", planId=plan):
+        entities[row["task"]].append(row)
+    return [_with_entities(_task_object(row, units.get(row["task"], [])), entities.get(row["task"], []))
+            for row in rows]
+
+
+def _with_entities(task: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    task["facility_types"] = [r["label"] for r in rows if r["what"] == "facility"]
+    task["regulations"] = [r["label"] for r in rows if r["what"] == "regulation"]
+    task["indicators"] = [
+        {"metric": r["label"], "op": r["op"], "value": r["value"], "unit": r["unit"], "text": r["phrase"],
+         "year": int(str(r["year"])[:4]) if r["year"] else None}
+        for r in rows if r["what"] == "indicator"
+    ]
+    return task
 
 
 def _task_object(row: dict[str, Any], units: list[dict[str, Any]]) -> dict[str, Any]:

@@ -138,6 +138,59 @@ def stats(store: Optional[str] = StoreOpt, fmt: str = FormatOpt) -> None:
 
 
 @app.command()
+def departments(store: Optional[str] = StoreOpt, fmt: str = FormatOpt) -> None:
+    """Departments and collective units, each with the duties naming it."""
+    from dutygraph.graph.listings import departments as listing
+
+    items = listing(_open(store))
+    _emit(items if fmt != "table" else [_count_tasks(i) for i in items], fmt)
+
+
+@app.command()
+def facilities(store: Optional[str] = StoreOpt, fmt: str = FormatOpt) -> None:
+    """Facility and hazard types the duties concern, each with its duties."""
+    from dutygraph.graph.listings import facility_types
+
+    items = facility_types(_open(store))
+    _emit(items if fmt != "table" else [_count_tasks(i) for i in items], fmt)
+
+
+@app.command()
+def regulations(store: Optional[str] = StoreOpt, fmt: str = FormatOpt) -> None:
+    """Regulations and documents cited, each with the citing duties."""
+    from dutygraph.graph.listings import regulations as listing
+
+    items = listing(_open(store))
+    _emit(items if fmt != "table" else [_count_tasks(i) for i in items], fmt)
+
+
+@app.command()
+def indicators(store: Optional[str] = StoreOpt, plan: Optional[str] = typer.Option(None, "--plan"), fmt: str = FormatOpt) -> None:
+    """Quantitative targets (metric, comparator, value, unit, source phrase) with their duty."""
+    from dutygraph.graph.listings import indicators as listing
+
+    _emit(listing(_open(store), plan=plan), fmt)
+
+
+def _count_tasks(item: dict) -> dict:
+    """Tables show how many duties, not the IRIs; json/csv keep the full lists."""
+    return {k: (len(v) if k in ("tasks", "lead_tasks") else v) for k, v in item.items() if k != "id"}
+
+
+vocab_app = typer.Typer(help="Curating the vocabularies.", no_args_is_help=True)
+app.add_typer(vocab_app, name="vocab")
+
+
+@vocab_app.command("candidates")
+def vocab_candidates(store: Optional[str] = StoreOpt, fmt: str = FormatOpt,
+                     min_count: int = typer.Option(2, "--min-count")) -> None:
+    """Unknown units, cited regulations and frequent terms the vocabularies do not cover yet."""
+    from dutygraph.graph.candidates import candidates
+
+    _emit(candidates(_open(store), min_count=min_count), fmt)
+
+
+@app.command()
 def serve(
     store: Optional[str] = StoreOpt,
     host: str = typer.Option("127.0.0.1", "--host"),

@@ -1,0 +1,75 @@
+"""The entity listings (`dutygraph departments|facilities|regulations|indicators`, /api/…): each item
+with the duties that point to it, all from the store."""
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+
+from .queries import select
+
+
+def _group(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row[key], []).append(row)
+    return grouped
+
+
+def _unique(values) -> list:
+    out: list = []
+    for v in values:
+        if v is not None and v not in out:
+            out.append(v)
+    return out
+
+
+def departments(store: ox.Store, unit: str | None = None) -> list[dict[str, Any]]:
+    rows = select(store, "departments", unit=ox.NamedNode(unit) if unit else None)
+    items = []
+    for iri, group in _group(rows, "unit").items():
+        first = group[0]
+        kinds = _unique(r["type"] for r in group)
+        items.append({
+            "id": iri,
+            "name": first["name"],
+            "kind": "collective" if any(k.endswith("CollectiveUnit") for k in kinds) else "department",
+            "jurisdiction": first["jurisdiction"],
+            "level": first["level"],
+            "functions": _unique(r["function"] for r in group),
+            "tasks": _unique(r["task"] for r in group),
+            "lead_tasks": _unique(r["task"] for r in group if r["role"] == "lead"),
+        })
+    return sorted(items, key=lambda d: (-len(d["tasks"]), d["name"]))
+
+
+def facility_types(store: ox.Store, facility: str | None = None) -> list[dict[str, Any]]:
+    rows = select(store, "facility_types", facility=ox.NamedNode(facility) if facility else None)
+    items = []
+    for iri, group in _group(rows, "facility").items():
+        items.append({
+            "id": iri, "label": group[0]["label"],
+            "broader": _unique(r["broaderLabel"] for r in group),
+            "tasks": _unique(r["task"] for r in group),
+        })
+    return sorted(items, key=lambda d: (-len(d["tasks"]), d["label"]))
+
+
+def regulations(store: ox.Store, regulation: str | None = None) -> list[dict[str, Any]]:
+    rows = select(store, "regulations", regulation=ox.NamedNode(regulation) if regulation else None)
+    items = []
+    for iri, group in _group(rows, "regulation").items():
+        items.append({
+            "id": iri, "title": group[0]["title"], "number": group[0]["number"],
+            "tasks": _unique(r["task"] for r in group),
+        })
+    return sorted(items, key=lambda d: (-len(d["tasks"]), d["title"] or d["number"] or ""))
+
+
+def indicators(store: ox.Store, plan: str | None = None) -> list[dict[str, Any]]:
+    return [
+        {"id": r["indicator"], "task": r["task"], "plan": r["planId"], "metric": r["metric"], "op": r["op"],
+         "value": r["value"], "unit": r["unit"], "year": int(str(r["year"])[:4]) if r["year"] else None,
+         "text": r["phrase"]}
+        for r in select(store, "indicators", planId=plan)
+    ]

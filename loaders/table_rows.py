@@ -1,0 +1,264 @@
+"""Table rows → task records, shared by every table-shaped source (tab-separated text, CSV, Word, Excel, PDF).
+
+Columns are found by what their header says (columns.map_header), wherever the header row is and however often
+it repeats; a table without a header of its own continues the columns of the one before (a table split over
+pages). A row without a number continues the row above (a wrapped or vertically merged cell); a row that holds
+only a heading (一、… across the table) sets the section of the rows below it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .columns import header_meaning, map_header
+from .deadlines import parse_deadline
+from .errors import LoadError
+from .records import PlanRecord, TaskRecord
+from .units import clean_cell, split_units
+
+_NUMBER = re.compile(r"^[（(]?\s*(\d{1,4})(?:\.0)?\s*[）)]?\s*[.、．]?$")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])\s*\S")
+_NUMERAL_ONLY = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．]?$")
+_NOTE = re.compile(r"^(?:备注|注)\s*[：:]")
+_ANNEX = re.compile(r"^附\s*件\s*\d*[：:]?$")
+_SCHEDULE = re.compile(r"日程|阶段性|时间安排|进度安排")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row as its source gives it. `merged_up` holds the columns whose cell is the lower part of a cell
+    merged from above; `spanning` marks a row that is one cell across the whole table (a heading or a note)."""
+
+    cells: list[str]
+    line: int
+    merged_up: frozenset[int] = frozenset()
+    spanning: bool = False
+
+
+@dataclass
+class Table:
+    """The rows of one table, where it sits (`place`: "table 2", "sheet 任务", "page 3") and the text just
+    before it (a title, 附件 N) that tells a task table from a schedule."""
+
+    rows: list[TableRow]
+    place: str = ""
+    context: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Pending:
+    number: int
+    first: int
+    last: int
+    cells: list[str]
+    section: str | None
+    place: str
+
+
+@dataclass
+class _State:
+    file: str
+    plan: PlanRecord
+    header: dict[str, int] | None = None
+    header_cells: list[str] = field(default_factory=list)
+    header_fresh: bool = False
+    kind: str = "task"
+    section: str | None = None
+    pending: _Pending | None = None
+    above: dict[int, str] = field(default_factory=dict)     # latest real cell text per column (for merges)
+    numbers: dict[str, dict[int, str]] = field(default_factory=dict)   # kind -> number -> where it was
+
+
+def tables_to_plan(tables: Iterable[Table], file: str, plan_id: str, layout: str) -> PlanRecord:
+    """Read every table in document order into one PlanRecord; raises LoadError naming the row it cannot read."""
+    state = _State(file=file, plan=PlanRecord(plan_id=plan_id, title="", file=file, layout=layout))
+    for table in tables:
+        _read_table(state, table)
+    _flush(state)
+    if state.header is None:
+        raise LoadError(file, "no table header (序号 … 责任部门 …) found: this is not a duty table")
+    if not state.plan.tasks:
+        raise LoadError(file, "the table has a header but no numbered rows")
+    return state.plan
+
+
+def _where(table: Table, row: TableRow) -> str:
+    return f"{table.place}, row {row.line}: " if table.place else ""
+
+
+def _read_table(state: _State, table: Table) -> None:
+    before: list[str] = list(table.context)
+    for row in table.rows:
+        cells = [c.strip() for c in row.cells]
+        if not any(cells):
+            continue
+        mapped = map_header(cells) if len(cells) > 1 else None
+        if mapped:
+            _set_header(state, mapped, cells, before)
+            continue
+        if state.header is None:
+            before.extend(c for c in dict.fromkeys(cells) if c)
+            continue
+        if state.header_fresh and _extend_header(state, cells):
+            continue
+        state.header_fresh = False
+        _read_row(state, table, row, cells)
+
+
+def _set_header(state: _State, mapped: dict[str, int], cells: list[str], before: list[str]) -> None:
+    """A header row: the first one gives the plan its title; a new one after a title decides the table's kind."""
+    if not state.plan.title:
+        state.plan.title = next((t for t in reversed(before) if not _ANNEX.match(t)), "")
+    text_header = cells[mapped["text"]]
+    if before or state.header is None:
+        context = "".join(before[-4:]) + text_header
+        state.kind = "schedule" if _SCHEDULE.search(context) else "task"
+    before.clear()
+    state.header = mapped
+    state.header_cells = cells
+    state.header_fresh = True
+
+
+def _extend_header(state: _State, cells: list[str]) -> bool:
+    """A second header row under a merged 责任单位 cell: 牵头单位 | 配合单位."""
+    assert state.header is not None
+    if _number(_cell(cells, state.header, "number")) is not None:
+        return False
+    meanings = {i: header_meaning(c) for i, c in enumerate(cells) if c}
+    found = {m: i for i, m in meanings.items() if m}
+    if len(found) != len(meanings) or not {"lead", "support"} & set(found):
+        return False
+    for meaning, index in found.items():
+        state.header[meaning] = index
+        state.header_cells = state.header_cells + [""] * (len(cells) - len(state.header_cells))
+        state.header_cells[index] = cells[index]
+    if "units" in state.header and state.header["units"] in (state.header.get("lead"), state.header.get("support")):
+        del state.header["units"]
+    state.header_fresh = False
+    return True
+
+
+def _read_row(state: _State, table: Table, row: TableRow, cells: list[str]) -> None:
+    assert state.header is not None
+    distinct = [c for c in dict.fromkeys(cells) if c]
+    number_cell = "" if state.header.get("number") in row.merged_up else _cell(cells, state.header, "number")
+    heading = _heading(cells, state.header, row, distinct)
+    if heading is not None:
+        _flush(state)
+        if not _NOTE.match(heading):
+            state.section = heading
+            if (state.kind, heading) not in state.plan.sections:
+                state.plan.sections.append((state.kind, heading))
+        return
+    if len(cells) == 1 and not row.spanning:
+        if state.pending is None:
+            raise LoadError(state.file, f"{_where(table, row)}text after the table header is not a numbered row", row.line)
+        state.pending.cells[-1] = _join(state.pending.cells[-1], cells[0])
+        state.pending.last = row.line
+        return
+    number = _number(number_cell)
+    if number is None and number_cell:
+        raise LoadError(state.file, f"{_where(table, row)}row number {number_cell!r} is not a number", row.line)
+    if number is None:
+        _continue(state, table, row, cells)
+        return
+    _flush(state)
+    filled = [state.above.get(i, "") if i in row.merged_up else c for i, c in enumerate(cells)]
+    _remember(state, row, cells)
+    _claim_number(state, table, row, number)
+    state.pending = _Pending(number, row.line, row.line, filled, state.section, table.place)
+
+
+def _heading(cells: list[str], header: dict[str, int], row: TableRow, distinct: list[str]) -> str | None:
+    """一、城市安全状况显著改善 across the table, or 一 | 城市安全状况显著改善 in the number and task columns."""
+    number_cell = _cell(cells, header, "number")
+    if len(distinct) == 1 and (row.spanning or len(cells) > 1 and number_cell == distinct[0] and (_HEADING.match(number_cell) or _NOTE.match(number_cell))):
+        return distinct[0]
+    numeral = _NUMERAL_ONLY.match(number_cell)
+    task_text = _cell(cells, header, "text")
+    if numeral and task_text and len(distinct) == 2:
+        return f"{numeral.group(1)}、{task_text}"
+    return None
+
+
+def _continue(state: _State, table: Table, row: TableRow, cells: list[str]) -> None:
+    """A row with no number: the lower part of merged or wrapped cells of the row above."""
+    if state.pending is None:
+        raise LoadError(state.file, f"{_where(table, row)}text after the table header is not a numbered row", row.line)
+    pending = state.pending
+    for index, cell in enumerate(cells):
+        if not cell or index in row.merged_up:
+            continue
+        while len(pending.cells) <= index:
+            pending.cells.append("")
+        pending.cells[index] = _join(pending.cells[index], cell)
+    _remember(state, row, cells)
+    pending.last = row.line
+
+
+def _remember(state: _State, row: TableRow, cells: list[str]) -> None:
+    for index, cell in enumerate(cells):
+        if index not in row.merged_up:
+            state.above[index] = cell
+
+
+def _claim_number(state: _State, table: Table, row: TableRow, number: int) -> None:
+    """Task IRIs are minted from kind and number, so a number used twice in one plan is an error, not an overwrite."""
+    seen = state.numbers.setdefault(state.kind, {})
+    here = f"{table.place}, row {row.line}" if table.place else f"line {row.line}"
+    if number in seen:
+        raise LoadError(state.file, f"{_where(table, row)}{state.kind} number {number} was already used ({seen[number]})", row.line)
+    seen[number] = here
+
+
+def _join(above: str, below: str) -> str:
+    return f"{above}\n{below}" if above else below
+
+
+def _number(text: str) -> int | None:
+    match = _NUMBER.match(text)
+    return int(match.group(1)) if match else None
+
+
+def _cell(cells: list[str], header: dict[str, int], meaning: str) -> str:
+    index = header.get(meaning)
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def display_text(cell: str) -> str:
+    """Cell text for display: <p> fragments and line breaks become lines, runs of spaces fold."""
+    parts = [" ".join(p.split()) for p in re.split(r"</?p\s*>|\n", cell, flags=re.IGNORECASE)]
+    return "\n".join(p for p in parts if p)
+
+
+def _flush(state: _State) -> None:
+    if state.pending is not None and state.header is not None:
+        state.plan.tasks.append(_to_task(state, state.pending))
+    state.pending = None
+
+
+def _to_task(state: _State, row: _Pending) -> TaskRecord:
+    header = state.header
+    assert header is not None
+    cells = row.cells
+    units_cell = " ".join(x for x in (_cell(cells, header, m) for m in ("lead", "support", "units")) if x)
+    units = split_units(units_cell)
+    raw = {m: cells[i] for m, i in header.items() if i < len(cells)}
+    raw.update({f"header:{m}": state.header_cells[i] for m, i in header.items() if i < len(state.header_cells)})
+    if row.place:
+        raw["table"] = row.place
+    return TaskRecord(
+        kind=state.kind,
+        number=row.number,
+        text=display_text(_cell(cells, header, "text")),
+        requirements=display_text(_cell(cells, header, "requirements")),
+        section=row.section,
+        departments=units.departments,
+        collective_units=units.collective_units,
+        open_ended=units.open_ended,
+        units_raw=clean_cell(units_cell),
+        deadline=parse_deadline(clean_cell(_cell(cells, header, "deadline"))),
+        file=state.file,
+        lines=(row.first, row.last),
+        raw=raw,
+    )

@@ -1,0 +1,127 @@
+"""The records a network view is made of: nodes and edges of fixed kinds, the filters a view takes, and
+the graph a view function returns. The page, the JSON API and the CLI all serialise these the same way."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+NodeKind = Literal["department", "collective", "task", "facility", "regulation", "indicator", "plan"]
+EdgeKind = Literal["lead", "co-responsible", "collective", "concerns", "cites", "has-indicator", "depends-on",
+                   "duplicate-of", "parallel-with", "corresponds-to", "broader", "part-of", "shares"]
+ViewName = Literal["start", "all", "focus", "sharing", "quality", "dependencies"]
+
+NODE_KINDS: tuple[NodeKind, ...] = ("department", "collective", "task", "facility", "regulation", "indicator", "plan")
+EDGE_KINDS: tuple[EdgeKind, ...] = ("lead", "co-responsible", "collective", "concerns", "cites", "has-indicator",
+                                    "depends-on", "duplicate-of", "parallel-with", "corresponds-to", "broader",
+                                    "part-of", "shares")
+VIEWS: tuple[ViewName, ...] = ("start", "all", "focus", "sharing", "quality", "dependencies")
+
+# Symmetric analysis edges are stored once per direction; the views draw them once.
+SYMMETRIC: frozenset[str] = frozenset({"duplicate-of", "parallel-with"})
+
+
+class VizError(ValueError):
+    """A request the views cannot answer (unknown view, focus name not found); becomes an HTTP 4xx."""
+
+
+class FocusNotFound(VizError):
+    pass
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    kind: NodeKind
+    label: str
+    # Tooltip and filter facts; every value is plain text, never markup.
+    plan: str | None = None
+    number: int | None = None
+    task_kind: str | None = None
+    statement: str = ""
+    departments: str = ""
+    deadline: str | None = None
+    function: str | None = None
+    function_label: str | None = None
+    orphan_reasons: tuple[str, ...] = ()
+    broader: str | None = None
+
+    def info(self) -> dict[str, Any]:
+        """The facts the page shows on hover, only those that are set."""
+        facts: dict[str, Any] = {
+            "kind": self.kind, "label": self.label, "plan": self.plan, "number": self.number,
+            "statement": self.statement, "departments": self.departments, "deadline": self.deadline,
+            "function": self.function_label, "orphan": " ".join(self.orphan_reasons),
+        }
+        return {k: v for k, v in facts.items() if v not in (None, "")}
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    kind: EdgeKind
+    weight: int = 1
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        if self.kind in SYMMETRIC:
+            a, b = sorted((self.source, self.target))
+            return (a, b, self.kind)
+        return (self.source, self.target, self.kind)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed the view to: a plan id, a function (IRI or name), a facility type (IRI or
+    name, narrower types included) and the edge kinds to keep (empty = all)."""
+
+    plan: str | None = None
+    function: str | None = None
+    facility: str | None = None
+    edge_kinds: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.edge_kinds) - set(EDGE_KINDS)
+        if unknown:
+            raise VizError(f"unknown edge kind(s): {', '.join(sorted(unknown))}; known: {', '.join(EDGE_KINDS)}")
+
+    @property
+    def active(self) -> bool:
+        return bool(self.plan or self.function or self.facility or self.edge_kinds)
+
+
+@dataclass
+class Graph:
+    """A view's nodes and edges (no duplicates; every edge's ends are nodes), plus what the page needs."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: dict[tuple[str, str, str], Edge] = field(default_factory=dict)
+    roots: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+    def add_node(self, node: Node) -> None:
+        self.nodes.setdefault(node.id, node)
+
+    def add_edge(self, edge: Edge) -> None:
+        if edge.source in self.nodes and edge.target in self.nodes and edge.source != edge.target:
+            self.edges.setdefault(edge.key, edge)
+
+    def subgraph(self, keep: set[str]) -> Graph:
+        nodes = {k: v for k, v in self.nodes.items() if k in keep}
+        edges = {k: e for k, e in self.edges.items() if e.source in keep and e.target in keep}
+        return Graph(nodes, edges, [r for r in self.roots if r in keep], self.truncated)
+
+    def neighbours(self) -> dict[str, set[str]]:
+        adjacent: dict[str, set[str]] = {n: set() for n in self.nodes}
+        for e in self.edges.values():
+            adjacent[e.source].add(e.target)
+            adjacent[e.target].add(e.source)
+        return adjacent
+
+    def with_node(self, node: Node) -> Graph:
+        self.nodes[node.id] = node
+        return self
+
+
+def renamed(node: Node, **changes: Any) -> Node:
+    return replace(node, **changes)
