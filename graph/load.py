@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from dutygraph import ontology
 from dutygraph.loaders import LoadError, PlanRecord, read_document
+from dutygraph.loaders.detect import SUPPORTED_SUFFIXES
 
 from . import namespaces as ns
 from .build import plan_triples
@@ -54,21 +55,67 @@ def read_all(paths: Iterable[Path], layout: str | None = None, on_file: Callable
     for path in paths:
         if on_file:
             on_file(path)
-        plan = read_document(path, layout)
-        if plan.plan_id in seen:
-            raise LoadError(path.name, f"same plan id {plan.plan_id!r} as {seen[plan.plan_id]}; rename one of them")
-        seen[plan.plan_id] = str(path)
-        plans.append(plan)
+        plans.append(_read_unique(path, layout, seen))
     return plans
 
 
-def load_plans(store: ox.Store, plans: list[PlanRecord]) -> LoadReport:
+def document_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files named, plus the supported documents (.txt .tsv .csv .docx .xlsx .pdf) anywhere under the folders
+    named, in name order; hidden files and Office lock files (~$…) are left out."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = (f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
+            files += sorted(f for f in found if not any(p.startswith((".", "~$")) for p in f.relative_to(path).parts))
+        else:
+            files.append(path)
+    return files
+
+
+def read_folder(
+    paths: Iterable[Path],
+    layout: str | None = None,
+    skip_bad: bool = False,
+    on_file: Callable[[Path], None] | None = None,
+) -> tuple[list[PlanRecord], list[tuple[str, str]]]:
+    """Read files and folders (recursively). All or nothing by default: the first bad file raises LoadError.
+    With skip_bad, bad files are listed as (file, message) and the good ones are returned."""
+    plans: list[PlanRecord] = []
+    failures: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    for path in document_paths(paths):
+        if on_file:
+            on_file(path)
+        try:
+            plans.append(_read_unique(path, layout, seen))
+        except LoadError as exc:
+            if not skip_bad:
+                raise
+            failures.append((str(path), str(exc)))
+    return plans, failures
+
+
+def _read_unique(path: Path, layout: str | None, seen: dict[str, str]) -> PlanRecord:
+    plan = read_document(path, layout)
+    if plan.plan_id in seen:
+        raise LoadError(path.name, f"same plan id {plan.plan_id!r} as {seen[plan.plan_id]}; rename one of them")
+    seen[plan.plan_id] = str(path)
+    return plan
+
+
+def load_plans(store: ox.Store, plans: list[PlanRecord], analyse: bool = True) -> LoadReport:
+    """Replace the plans' graphs (one transaction), then re-run the analyses over the whole store
+    (a second transaction that replaces only the analysis graph)."""
     payloads = [plan_triples(p) for p in plans] + [ontology_payload()]
     report = LoadReport(plans=plans)
     report.triples = replace_graphs(store, payloads)
+    if analyse:
+        from .analysis import run_analysis
+
+        run_analysis(store)
     return report
 
 
 def load_files(store: ox.Store, paths: Iterable[Path], layout: str | None = None,
-               on_file: Callable[[Path], None] | None = None) -> LoadReport:
-    return load_plans(store, read_all(list(paths), layout, on_file))
+               on_file: Callable[[Path], None] | None = None, analyse: bool = True) -> LoadReport:
+    return load_plans(store, read_all(list(paths), layout, on_file), analyse=analyse)

@@ -37,7 +37,8 @@ def normalise_number(match: re.Match[str]) -> str:
 
 
 def find_citations(text: str) -> list[Citation]:
-    """Titles and numbers in order; a number right after a title (within a bracket) belongs to it."""
+    """Titles and numbers in order. A number right after a title (《…》（安委〔2019〕5 号）) belongs to it;
+    after 《…》的通知（…号） it is the number of the unnamed notice that issued the title: its own node."""
     citations: list[Citation] = []
     seen: set[str] = set()
     used_numbers: set[int] = set()
@@ -46,7 +47,7 @@ def find_citations(text: str) -> list[Citation]:
         tail = text[m.end(): m.end() + 30]
         number = None
         nm = _NUMBER.search(tail)
-        if nm and re.fullmatch(r"(?:的通知|的决定|的意见)?\s*[（(]?\s*", tail[: nm.start()]):
+        if nm and re.fullmatch(r"\s*[（(]?\s*", tail[: nm.start()]):
             number = normalise_number(nm)
             used_numbers.add(m.end() + nm.start())
         key = title_key(title)

@@ -43,6 +43,10 @@ class PlanRecord:
     layout: str
     jurisdiction: str = ""
     level: str = ""
+    issuer: str = ""              # the issuing body as the document names it (its 文件 header or signature)
+    issuer_level: str = ""        # 市, 区 or 县, from the issuer's name
+    doc_number: str = ""          # 发文字号 in standard form: 安城创〔2020〕1号
+    date: str = ""                # date of issue, ISO YYYY-MM-DD
     tasks: list[TaskRecord] = field(default_factory=list)
     sections: list[tuple[str, str]] = field(default_factory=list)   # (kind, title) in document order
     variants: dict[str, str] = field(default_factory=dict)          # variant spelling -> canonical name in this plan

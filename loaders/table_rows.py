@@ -53,6 +53,9 @@ class _Pending:
     cells: list[str]
     section: str | None
     place: str
+    kind: str
+    header: dict[str, int]          # the columns in force when the row began
+    header_cells: list[str]
 
 
 @dataclass
@@ -87,16 +90,18 @@ def _where(table: Table, row: TableRow) -> str:
 
 
 def _read_table(state: _State, table: Table) -> None:
+    """Rows above the table's first header are its title (also when an earlier table set the columns)."""
     before: list[str] = list(table.context)
-    for row in table.rows:
-        cells = [c.strip() for c in row.cells]
+    rows = [[c.strip() for c in row.cells] for row in table.rows]
+    first_header = next((i for i, cells in enumerate(rows) if len(cells) > 1 and map_header(cells)), None)
+    for index, (row, cells) in enumerate(zip(table.rows, rows)):
         if not any(cells):
             continue
         mapped = map_header(cells) if len(cells) > 1 else None
         if mapped:
             _set_header(state, mapped, cells, before)
             continue
-        if state.header is None:
+        if state.header is None or first_header is not None and index < first_header:
             before.extend(c for c in dict.fromkeys(cells) if c)
             continue
         if state.header_fresh and _extend_header(state, cells):
@@ -128,12 +133,13 @@ def _extend_header(state: _State, cells: list[str]) -> bool:
     found = {m: i for i, m in meanings.items() if m}
     if len(found) != len(meanings) or not {"lead", "support"} & set(found):
         return False
-    for meaning, index in found.items():
-        state.header[meaning] = index
-        state.header_cells = state.header_cells + [""] * (len(cells) - len(state.header_cells))
-        state.header_cells[index] = cells[index]
-    if "units" in state.header and state.header["units"] in (state.header.get("lead"), state.header.get("support")):
-        del state.header["units"]
+    header = {**state.header, **found}
+    header_cells = state.header_cells + [""] * (len(cells) - len(state.header_cells))
+    for index in found.values():
+        header_cells[index] = cells[index]
+    if header.get("units") in (header.get("lead"), header.get("support")):
+        del header["units"]
+    state.header, state.header_cells = header, header_cells
     state.header_fresh = False
     return True
 
@@ -166,13 +172,17 @@ def _read_row(state: _State, table: Table, row: TableRow, cells: list[str]) -> N
     filled = [state.above.get(i, "") if i in row.merged_up else c for i, c in enumerate(cells)]
     _remember(state, row, cells)
     _claim_number(state, table, row, number)
-    state.pending = _Pending(number, row.line, row.line, filled, state.section, table.place)
+    state.pending = _Pending(
+        number, row.line, row.line, filled, state.section, table.place, state.kind, state.header, state.header_cells
+    )
 
 
 def _heading(cells: list[str], header: dict[str, int], row: TableRow, distinct: list[str]) -> str | None:
     """一、城市安全状况显著改善 across the table, or 一 | 城市安全状况显著改善 in the number and task columns."""
     number_cell = _cell(cells, header, "number")
-    if len(distinct) == 1 and (row.spanning or len(cells) > 1 and number_cell == distinct[0] and (_HEADING.match(number_cell) or _NOTE.match(number_cell))):
+    alone_in_number_column = len(cells) > 1 and len(distinct) == 1 and number_cell == distinct[0]
+    marked = bool(_HEADING.match(number_cell) or _NOTE.match(number_cell))
+    if len(distinct) == 1 and row.spanning or alone_in_number_column and marked:
         return distinct[0]
     numeral = _NUMERAL_ONLY.match(number_cell)
     task_text = _cell(cells, header, "text")
@@ -207,7 +217,8 @@ def _claim_number(state: _State, table: Table, row: TableRow, number: int) -> No
     seen = state.numbers.setdefault(state.kind, {})
     here = f"{table.place}, row {row.line}" if table.place else f"line {row.line}"
     if number in seen:
-        raise LoadError(state.file, f"{_where(table, row)}{state.kind} number {number} was already used ({seen[number]})", row.line)
+        message = f"{state.kind} number {number} was already used ({seen[number]})"
+        raise LoadError(state.file, _where(table, row) + message, row.line)
     seen[number] = here
 
 
@@ -232,23 +243,21 @@ def display_text(cell: str) -> str:
 
 
 def _flush(state: _State) -> None:
-    if state.pending is not None and state.header is not None:
-        state.plan.tasks.append(_to_task(state, state.pending))
+    if state.pending is not None:
+        state.plan.tasks.append(_to_task(state.file, state.pending))
     state.pending = None
 
 
-def _to_task(state: _State, row: _Pending) -> TaskRecord:
-    header = state.header
-    assert header is not None
-    cells = row.cells
+def _to_task(file: str, row: _Pending) -> TaskRecord:
+    header, cells = row.header, row.cells
     units_cell = " ".join(x for x in (_cell(cells, header, m) for m in ("lead", "support", "units")) if x)
     units = split_units(units_cell)
     raw = {m: cells[i] for m, i in header.items() if i < len(cells)}
-    raw.update({f"header:{m}": state.header_cells[i] for m, i in header.items() if i < len(state.header_cells)})
+    raw.update({f"header:{m}": row.header_cells[i] for m, i in header.items() if i < len(row.header_cells)})
     if row.place:
         raw["table"] = row.place
     return TaskRecord(
-        kind=state.kind,
+        kind=row.kind,
         number=row.number,
         text=display_text(_cell(cells, header, "text")),
         requirements=display_text(_cell(cells, header, "requirements")),
@@ -258,7 +267,12 @@ def _to_task(state: _State, row: _Pending) -> TaskRecord:
         open_ended=units.open_ended,
         units_raw=clean_cell(units_cell),
         deadline=parse_deadline(clean_cell(_cell(cells, header, "deadline"))),
-        file=state.file,
+        file=file,
         lines=(row.first, row.last),
         raw=raw,
     )
+
+
+def has_header(tables: Iterable[Table]) -> bool:
+    """Whether any table has a duty-table header row (else the document is read as text)."""
+    return any(map_header([c.strip() for c in row.cells]) for table in tables for row in table.rows if len(row.cells) > 1)

@@ -177,6 +177,67 @@ def _count_tasks(item: dict) -> dict:
     return {k: (len(v) if k in ("tasks", "lead_tasks") else v) for k, v in item.items() if k != "id"}
 
 
+@app.command()
+def report(
+    name: str = typer.Argument(..., help="shared-facilities | orphans | duplicates | dependencies | alignments | centrality"),
+    store: Optional[str] = StoreOpt,
+    fmt: str = typer.Option("json", "--format", "-f", help="json | csv | xlsx | table"),
+    out: Optional[Path] = typer.Option(None, "-o", "--output", help="File for xlsx (or any format)."),
+    facility: Optional[str] = typer.Option(None, "--facility", help="shared-facilities: one facility type IRI."),
+    department: Optional[str] = typer.Option(None, "--department", help="shared-facilities: department name or IRI."),
+    min_departments: Optional[int] = typer.Option(None, "--min-departments"),
+    reason: Optional[str] = typer.Option(None, "--reason", help="orphans: one reason code."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="duplicates: duplicate|parallel; dependencies: a kind."),
+    min_score: Optional[float] = typer.Option(None, "--min-score"),
+) -> None:
+    """Analysis reports (same JSON as the API)."""
+    from dutygraph.graph.reports import report as run
+
+    filters = {"facility": facility, "department": department, "min_departments": min_departments,
+               "reason": reason, "kind": kind, "min_score": min_score}
+    try:
+        items = run(_open(store), name, **{k: v for k, v in filters.items() if v is not None})
+    except (ValueError, TypeError) as exc:
+        _fail(str(exc), 2)
+    if fmt == "xlsx":
+        target = out or Path(f"{name}.xlsx")
+        target.write_bytes(output.to_xlsx(items, sheet=name))
+        typer.echo(f"wrote {len(items)} rows to {target}")
+    elif out is not None:
+        out.write_text(output.to_json(items) if fmt == "json" else output.to_csv(items), encoding="utf-8")
+    else:
+        _emit(items, fmt)
+
+
+@app.command()
+def analyse(store: Optional[str] = StoreOpt) -> None:
+    """Re-run every analysis over the store and replace the analysis graph."""
+    from dutygraph.graph.analysis import run_analysis
+
+    result = run_analysis(_open(store))
+    typer.echo(f"orphans {len(result.orphans)}, duplicate/parallel findings {len(result.duplicates)}, "
+               f"dependencies {len(result.dependencies)}, aligned duties {len(result.alignments)}; "
+               f"{result.triples} triples; seconds {result.seconds}")
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Option(Path("tests/gold"), "--gold", help="Folder with the hand-labelled gold sets."),
+    fmt: str = FormatOpt,
+) -> None:
+    """Precision/recall of extraction and analysis on the bundled samples against the gold sets
+    (loads data/samples into a throw-away in-memory store)."""
+    import pyoxigraph as ox
+
+    from dutygraph.graph.evaluation import analysis_scores, as_rows, entity_scores
+    from dutygraph.graph.load import load_files
+
+    store = ox.Store()
+    load_files(store, [Path("data/samples/chengdu_task_table.txt"), Path("data/samples/lintong_plan.txt")])
+    rows = as_rows(entity_scores(store, gold), "entities") + as_rows(analysis_scores(store, gold), "analysis")
+    _emit(rows, fmt)
+
+
 vocab_app = typer.Typer(help="Curating the vocabularies.", no_args_is_help=True)
 app.add_typer(vocab_app, name="vocab")
 

@@ -57,3 +57,19 @@ def print_table(items: list[dict[str, Any]], title: str | None = None, columns: 
     for item in items:
         table.add_row(*[_flat(item.get(c)) for c in cols])
     Console().print(table)
+
+
+def to_xlsx(items: list[dict[str, Any]], sheet: str = "report") -> bytes:
+    """An Excel workbook (one sheet, header row, nested values flattened like csv) — what office staff open."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    columns = _columns(items)
+    ws.append(columns)
+    for item in items:
+        ws.append([_flat(item.get(c)) for c in columns])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

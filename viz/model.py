@@ -2,7 +2,7 @@
 the graph a view function returns. The page, the JSON API and the CLI all serialise these the same way."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 NodeKind = Literal["department", "collective", "task", "facility", "regulation", "indicator", "plan"]
@@ -117,11 +117,3 @@ class Graph:
             adjacent[e.source].add(e.target)
             adjacent[e.target].add(e.source)
         return adjacent
-
-    def with_node(self, node: Node) -> Graph:
-        self.nodes[node.id] = node
-        return self
-
-
-def renamed(node: Node, **changes: Any) -> Node:
-    return replace(node, **changes)

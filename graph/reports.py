@@ -1,0 +1,101 @@
+"""The analysis reports as JSON (`dutygraph report …`, `/api/…`), each read from the store by a .rq query."""
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import pyoxigraph as ox
+
+from .queries import select
+
+REPORTS = ("shared-facilities", "orphans", "duplicates", "dependencies", "alignments", "centrality")
+
+
+def shared_facilities(store: ox.Store, facility: str | None = None, department: str | None = None,
+                      min_departments: int = 2) -> list[dict[str, Any]]:
+    """`department` may be an IRI or a name; the listing keeps types shared by at least min_departments."""
+    rows = select(store, "shared_facilities", facility=ox.NamedNode(facility) if facility else None)
+    per: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = per.setdefault(row["facility"], {"label": row["label"], "tasks": {}, "direct": set()})
+        entry["tasks"].setdefault(row["task"], {})[row["dept"]] = row["deptName"]
+        if row["direct"]:
+            entry["direct"].add(row["task"])
+    out = []
+    for iri, entry in per.items():
+        names: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        co: set[tuple[str, str]] = set()
+        for depts in entry["tasks"].values():
+            names.update(depts)
+            for d in depts:
+                counts[d] = counts.get(d, 0) + 1
+            co.update(combinations(sorted(depts.values()), 2))
+        if department and department not in names and department not in names.values():
+            continue
+        if len(names) < min_departments:
+            continue
+        ordered = sorted(names, key=lambda d: (-counts[d], names[d]))
+        all_pairs = set(combinations(sorted(names.values()), 2))
+        out.append({
+            "facility_type": entry["label"], "iri": iri,
+            "departments": [names[d] for d in ordered], "department_ids": ordered,
+            "tasks": sorted(entry["tasks"]), "direct_tasks": sorted(entry["direct"]),
+            "co_responsible": [list(p) for p in sorted(co)],
+            "parallel": [list(p) for p in sorted(all_pairs - co)],
+        })
+    return sorted(out, key=lambda f: (-len(f["departments"]), f["facility_type"]))
+
+
+def orphans(store: ox.Store, reason: str | None = None) -> list[dict[str, Any]]:
+    tasks: dict[str, dict[str, Any]] = {}
+    gaps: dict[str, dict[str, Any]] = {}
+    for row in select(store, "orphans"):
+        if row["gap"]:
+            gap = gaps.setdefault(row["gap"], {"task": None, "plan": row["planId"], "reasons": [row["reason"]],
+                                               "about": row["about"], "evidence": []})
+            if row["evidence"] and row["evidence"] not in gap["evidence"]:
+                gap["evidence"].append(row["evidence"])
+        else:
+            entry = tasks.setdefault(row["task"], {"task": row["task"], "plan": row["planId"], "kind": row["kind"],
+                                                   "number": row["number"], "reasons": []})
+            entry["reasons"].append(row["reason"])
+    items = list(tasks.values()) + list(gaps.values())
+    return [i for i in items if reason is None or reason in i["reasons"]]
+
+
+def duplicates(store: ox.Store, kind: str | None = None, min_score: float = 0.0) -> list[dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for row in select(store, "duplicates"):
+        entry = found.setdefault(row["finding"], {"tasks": [], "kind": row["kind"], "score": row["score"],
+                                                  "evidence": row["evidence"]})
+        entry["tasks"].append(row["task"])
+    items = [e for e in found.values() if (kind is None or e["kind"] == kind) and e["score"] >= min_score]
+    return sorted(items, key=lambda e: (e["kind"], -e["score"], e["tasks"]))
+
+
+def dependencies(store: ox.Store, kind: str | None = None) -> list[dict[str, Any]]:
+    return [{"from": r["from"], "to": r["to"], "kind": r["kind"], "evidence": r["evidence"],
+             **({"score": r["score"]} if r["score"] is not None else {})}
+            for r in select(store, "dependencies", kind=kind)]
+
+
+def alignments(store: ox.Store, task: str | None = None) -> list[dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for row in select(store, "alignments", task=ox.NamedNode(task) if task else None):
+        out.setdefault(row["task"], {"task": row["task"], "candidates": []})["candidates"].append(
+            {"task": row["candidate"], "score": row["score"]})
+    return list(out.values())
+
+
+def centrality(store: ox.Store) -> list[dict[str, Any]]:
+    return [{"department": r["name"], "iri": r["dept"], "centrality": r["centrality"], "betweenness": r["betweenness"]}
+            for r in select(store, "centrality")]
+
+
+def report(store: ox.Store, name: str, **filters: Any) -> list[dict[str, Any]]:
+    functions = {"shared-facilities": shared_facilities, "orphans": orphans, "duplicates": duplicates,
+                 "dependencies": dependencies, "alignments": alignments, "centrality": centrality}
+    if name not in functions:
+        raise ValueError(f"unknown report {name!r}; known: {', '.join(REPORTS)}")
+    return functions[name](store, **{k: v for k, v in filters.items() if v is not None})

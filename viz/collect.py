@@ -1,0 +1,165 @@
+"""Store → nodes and edges: the whole graph in a few bulk queries, or one node's neighbourhood (for a
+focus or a double-click expansion) through bound queries that stay fast on a large store."""
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+
+from .model import EdgeKind, Graph, Node, NodeKind, Edge, FocusNotFound
+from .queries import iri, select
+
+DG = "https://w3id.org/dutygraph/ontology#"
+SKOS_BROADER = "http://www.w3.org/2004/02/skos/core#broader"
+
+EDGE_KIND_OF: dict[str, EdgeKind] = {
+    DG + "lead": "lead", DG + "coResponsible": "co-responsible", DG + "collectiveUnit": "collective",
+    DG + "concernsFacility": "concerns", DG + "citesRegulation": "cites", DG + "hasIndicator": "has-indicator",
+    DG + "dependsOn": "depends-on", DG + "duplicateOf": "duplicate-of", DG + "parallelWith": "parallel-with",
+    DG + "correspondsTo": "corresponds-to", DG + "partOf": "part-of", SKOS_BROADER: "broader",
+}
+NODE_KIND_OF: dict[str, NodeKind] = {
+    DG + "Task": "task", DG + "Department": "department", DG + "CollectiveUnit": "collective",
+    DG + "FacilityType": "facility", DG + "Regulation": "regulation", DG + "Indicator": "indicator",
+    DG + "Plan": "plan",
+}
+QUERY_OF: dict[NodeKind, tuple[str, str]] = {
+    "task": ("tasks", "task"), "department": ("units", "unit"), "collective": ("units", "unit"),
+    "facility": ("facility_types", "facility"), "regulation": ("regulations", "regulation"),
+    "indicator": ("indicators", "indicator"), "plan": ("plans", "plan"),
+}
+
+
+def _task(row: dict[str, Any]) -> Node:
+    statement = row["statement"] or ""
+    names = [n for n in (row["leads"], row["others"]) if n]
+    short = statement[:14] + ("…" if len(statement) > 14 else "")
+    return Node(
+        id=row["task"], kind="task", label=f"{row['number']} {short}".strip(), plan=row["planId"],
+        number=row["number"], task_kind=row["kind"], statement=statement, departments="、".join(names),
+        deadline=row["deadline"], orphan_reasons=tuple(sorted((row["orphanReasons"] or "").split())),
+    )
+
+
+def unit_node(row: dict[str, Any]) -> Node:
+    return Node(id=row["unit"], kind="collective" if row["collective"] else "department", label=row["label"],
+                function=row["function"], function_label=row["functionLabel"])
+
+
+def facility_node(row: dict[str, Any]) -> Node:
+    return Node(id=row["facility"], kind="facility", label=row["label"], broader=row["broader"])
+
+
+def _regulation(row: dict[str, Any]) -> Node:
+    return Node(id=row["regulation"], kind="regulation", label=row["label"])
+
+
+def _indicator(row: dict[str, Any]) -> Node:
+    value = row["value"]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    parts = [row["metric"], row["comparator"], value, row["unit"]]
+    label = " ".join(str(p) for p in parts if p not in (None, "", "=")) or row["phrase"] or "指标"
+    return Node(id=row["indicator"], kind="indicator", label=label, statement=row["phrase"] or "")
+
+
+def _plan(row: dict[str, Any]) -> Node:
+    return Node(id=row["plan"], kind="plan", label=row["title"], plan=row["planId"])
+
+
+BUILD = {"tasks": _task, "units": unit_node, "facility_types": facility_node, "regulations": _regulation,
+         "indicators": _indicator, "plans": _plan}
+
+
+def whole_graph(store: ox.Store) -> Graph:
+    """Every duty, every unit named on one, every plan, and every facility type, regulation and indicator
+    a duty points at (with the broader facility types above them, so the hierarchy shows)."""
+    graph = Graph()
+    for name, build in BUILD.items():
+        if name == "facility_types":
+            continue
+        for row in select(store, name):
+            graph.add_node(build(row))
+    facilities = {row["facility"]: facility_node(row) for row in select(store, "facility_types")}
+    edges = [(r["source"], EDGE_KIND_OF[r["predicate"]], r["target"]) for r in select(store, "edges")]
+    used = {t for _, kind, t in edges if kind == "concerns"}
+    for concept in sorted(used):
+        while concept in facilities and concept not in graph.nodes:
+            graph.add_node(facilities[concept])
+            broader = facilities[concept].broader
+            if broader:
+                edges.append((concept, "broader", broader))
+            concept = broader or ""
+    for source, kind, target in edges:
+        graph.add_edge(Edge(source, target, kind))
+    return graph
+
+
+def node_kind(store: ox.Store, node: str) -> NodeKind | None:
+    kinds = [NODE_KIND_OF[r["type"]] for r in select(store, "node_type", node=iri(node))]
+    for preferred in ("task", "department", "collective", "facility", "regulation", "indicator", "plan"):
+        if preferred in kinds:
+            return preferred  # type: ignore[return-value]
+    return None
+
+
+def fetch_node(store: ox.Store, node: str) -> Node | None:
+    """One node's attributes, by IRI; None when the IRI is none of the drawn kinds."""
+    kind = node_kind(store, node)
+    if kind is None:
+        return None
+    query, variable = QUERY_OF[kind]
+    rows = select(store, query, **{variable: iri(node)})
+    return BUILD[query](rows[0]) if rows else None
+
+
+def neighbourhood(store: ox.Store, node: str, limit: int, known: dict[str, Node] | None = None) -> tuple[list[Node], list[Edge], bool]:
+    """The nodes one edge away from `node` (at most `limit`, in a stable order) and the edges to them;
+    the flag says whether some were left out."""
+    known = known if known is not None else {}
+    rows = select(store, "neighbours", node=iri(node))
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+    seen: set[str] = set()
+    truncated = False
+    for row in rows:
+        other = row["target"] if row["source"] == node else row["source"]
+        if other not in seen:
+            if len(seen) >= limit:
+                truncated = True
+                continue
+            found = known.get(other) or fetch_node(store, other)
+            if found is None:
+                continue
+            known[other] = found
+            seen.add(other)
+            nodes.append(found)
+        edges.append(Edge(row["source"], row["target"], EDGE_KIND_OF[row["predicate"]]))
+    return nodes, edges, truncated
+
+
+def resolve(store: ox.Store, focus: str) -> str:
+    """A focus given as an IRI (any drawn node) or as a Chinese name (department, facility type,
+    regulation, plan); a name used by the duties wins over a vocabulary-only namesake."""
+    if "://" in focus:
+        if node_kind(store, focus) is None:
+            raise FocusNotFound(f"no department, facility type, duty or other drawn node has the IRI {focus!r}")
+        return focus
+    rows = select(store, "resolve", name=focus.strip())
+    if not rows:
+        raise FocusNotFound(f"nothing is named {focus!r}; try /viz/search?q=… for names that contain it")
+    return str(rows[0]["node"])
+
+
+def search(store: ox.Store, text: str) -> list[dict[str, str]]:
+    """Nodes whose name contains `text`, closest first (at most 30)."""
+    return [{"id": r["node"], "label": r["label"], "kind": NODE_KIND_OF[r["type"]]}
+            for r in select(store, "search", q=text)]
+
+
+def sharing_rows(store: ox.Store, plan: str | None) -> list[tuple[str, str, int]]:
+    totals: dict[tuple[str, str], int] = {}
+    for row in select(store, "sharing", planId=plan):
+        key = (row["department"], row["facility"])
+        totals[key] = totals.get(key, 0) + row["tasks"]
+    return [(d, f, n) for (d, f), n in sorted(totals.items())]
