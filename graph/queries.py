@@ -36,7 +36,7 @@ def term_value(term: Any) -> Any:
     return term.value
 
 
-def select(store: ox.Store, name: str, **bindings: Any) -> list[dict[str, Any]]:
+def select(store: ox.Store, name: str, /, **bindings: Any) -> list[dict[str, Any]]:
     """Run a named SELECT query; keyword arguments bind variables (str → plain literal, ox terms as they are)."""
     substitutions = {}
     for var, value in bindings.items():

@@ -2,16 +2,20 @@
 The store is opened once per process and shared; everything read goes through SPARQL."""
 from __future__ import annotations
 
-import html
 import logging
+from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from fastapi import FastAPI
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dutygraph.graph.store import named_graphs, open_store, resolve_store_path
+from dutygraph.graph.store import named_graphs, open_store
 
 log = logging.getLogger("dutygraph")
 
@@ -44,8 +48,9 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     if settings.samples_dir is not None:
         _load_samples_if_empty(db, settings.samples_dir)
 
-    app = FastAPI(title="dutygraph", version="0.1.0",
-                  description="Duty-allocation tables (任务分工表) as a knowledge graph: SPARQL endpoint and question API.")
+    # FastAPIOffline serves /docs and /redoc from assets inside the package (no CDN: users sit on intranets).
+    app = FastAPIOffline(title="dutygraph", version="0.1.0",
+                         description="Duty-allocation tables (任务分工表) as a knowledge graph: SPARQL endpoint and question API.")
     app.state.store = db
     app.state.settings = settings
 
@@ -57,20 +62,34 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
                        allow_update=settings.allow_update, update_token=settings.token),
     ))
 
-    @app.get("/healthz")
+    from dutygraph.viz import build_viz_router
+
+    from .api import build_api_router
+    from .pages import build_pages_router
+
+    app.include_router(build_api_router(lambda: db))
+    app.include_router(build_viz_router(lambda: db))
+    app.include_router(build_pages_router(lambda: db))
+    static = resources.files("dutygraph.service").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.get("/healthz", tags=["service"])
     def healthz() -> JSONResponse:
         plans = [g for g in named_graphs(db) if "/graph/plan/" in g]
         return JSONResponse({"status": "ok", "plans": len(plans), "quads": len(db)})
 
-    @app.get("/", response_class=HTMLResponse)
-    def home() -> str:
-        where = html.escape(str(settings.store or resolve_store_path(None)))
-        return (
-            "<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>dutygraph</title></head><body>"
-            "<h1>dutygraph</h1><p>任务分工表知识图谱 — duty-allocation tables as a knowledge graph.</p>"
-            "<ul><li><a href='/sparql'>/sparql</a> — SPARQL 1.1 endpoint (service description without a query)</li>"
-            "<li><a href='/docs'>/docs</a> — API documentation</li><li><a href='/healthz'>/healthz</a></li></ul>"
-            f"<p><small>store: {where}</small></p></body></html>"
-        )
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": list(e.get("loc", [])), "msg": e.get("msg", "")} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
 
     return app

@@ -252,6 +252,26 @@ def vocab_candidates(store: Optional[str] = StoreOpt, fmt: str = FormatOpt,
 
 
 @app.command()
+def viz(
+    store: Optional[str] = StoreOpt,
+    focus: Optional[str] = typer.Option(None, "--focus", help="Department, facility type or task (name or IRI)."),
+    view: Optional[str] = typer.Option(None, "--view", help="start | all | focus | sharing | quality | dependencies"),
+    depth: int = typer.Option(1, "--depth", min=1, max=3),
+    plan: Optional[str] = typer.Option(None, "--plan"),
+    out: Path = typer.Option(..., "-o", "--output", help="HTML file that opens from disk (no server, no CDN)."),
+) -> None:
+    """Write a self-contained interactive network view."""
+    from dutygraph.viz import Filters, FocusNotFound, VizError, render_view
+
+    try:
+        html = render_view(_open(store), view, focus=focus, depth=depth, filters=Filters(plan=plan), standalone=True)
+    except (VizError, FocusNotFound) as exc:
+        _fail(str(exc), 2)
+    out.write_text(html, encoding="utf-8")
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
 def serve(
     store: Optional[str] = StoreOpt,
     host: str = typer.Option("127.0.0.1", "--host"),

@@ -148,6 +148,12 @@ def _docx_table(document, chunk: list[Row], header: list[str], repeat: bool, two
             deadline_run = [] if split else [(here, row.deadline)]
 
 
+def _halves(text: str) -> tuple[str, str]:
+    """A cell's text cut after its first ；(or in the middle) to run on into the next table row."""
+    cut = text.find("；") + 1 or len(text) // 2
+    return text[:cut], text[cut:]
+
+
 # ---------------------------------------------------------------- Excel
 
 
@@ -214,9 +220,11 @@ def _pdf_styles():
     return ParagraphStyle("cell", fontName="STSong-Light", fontSize=7, leading=9, wordWrap="CJK")
 
 
-def build_pdf(path: Path, rows: list[Row], header: list[str], title: str, repeat_header: bool = True) -> Path:
+def build_pdf(path: Path, rows: list[Row], header: list[str], title: str, repeat_header: bool = True,
+              merges: bool = False) -> Path:
     """A ruled table over several pages (header repeated on each, or only on the first), sections as rows
-    spanning the table."""
+    spanning the table; with `merges`, equal deadlines of up to three tasks in one cell, and every ninth task
+    over two rows (its text continued below, the other cells spanning both)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
@@ -228,11 +236,27 @@ def build_pdf(path: Path, rows: list[Row], header: list[str], title: str, repeat
 
     data = [[para(h) for h in header]]
     commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    last = len(header) - 1
+    run: list[int] = []      # table rows holding one deadline, to span
     for row in rows:
         if row.section:
-            data.append([para(row.section)] + [""] * (len(header) - 1))
+            data.append([para(row.section)] + [""] * last)
             commands.append(("SPAN", (0, len(data) - 1), (-1, len(data) - 1)))
-        data.append([para(v) for v in row.cells()])
+            run = []
+        cells = [para(v) for v in row.cells()]
+        split = _halves(row.text) if merges and row.number % 9 == 0 else None
+        if split:
+            cells[1] = para(split[0])
+        if merges and run and len(run) < 3 and not split and data[run[0]][last].text == cells[last].text and row.deadline:
+            cells[last] = ""
+            run.append(len(data))
+            commands.append(("SPAN", (last, run[0]), (last, run[-1])))
+        else:
+            run = [] if split else [len(data)]
+        data.append(cells)
+        if split:
+            data.append([""] + [para(split[1])] + [""] * (last - 1))
+            commands += [("SPAN", (col, len(data) - 2), (col, len(data) - 1)) for col in [0, *range(2, last + 1)]]
     widths = [30, 260, 260, 110, 70] if len(header) == 5 else [30, 400, 160, 100]
     table = Table(data, colWidths=widths, repeatRows=1 if repeat_header else 0)
     table.setStyle(TableStyle(commands))
@@ -350,6 +374,14 @@ def test_pdf_table_header_only_on_first_page_chengdu(tmp_path, chengdu):
     plan = read_document(path)
     assert plan.title == CHENGDU_TITLE and len({t.raw["table"] for t in plan.tasks}) > 10
     assert_same_tasks(plan, chengdu.tasks, chengdu.variants)
+
+
+def test_pdf_merged_cells(tmp_path, chengdu):
+    """Deadlines spanning several tasks apply to each; a task over two rows is one task."""
+    path = build_pdf(tmp_path / "merged.pdf", chengdu_rows(chengdu)[:60], CHENGDU_HEADER, CHENGDU_TITLE, merges=True)
+    plan = read_document(path)
+    assert_same_tasks(plan, chengdu.tasks[:60], chengdu.variants)
+    assert plan.tasks[8].lines[1] > plan.tasks[8].lines[0]     # task 9 over two rows
 
 
 def test_pdf_without_rules_goes_to_the_text_layouts(tmp_path, lintong):

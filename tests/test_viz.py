@@ -6,7 +6,6 @@ import json
 import re
 import threading
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox

@@ -35,10 +35,10 @@ def compute_positions(graph: Graph, seed: int = 7) -> dict[str, tuple[float, flo
     for node in order:
         linked = sorted(a for a in adjacent[node] if a in anchors)
         if node in anchors:
-            skeleton.add_edges_from((node, a) for a in linked)
+            skeleton.add_edges_from(((node, a) for a in linked), weight=1)
         else:  # two anchors sharing a neighbour pull together; only the first few pairs, to stay linear
             for a, b in zip(linked, linked[1:5]):
-                weight = skeleton.get_edge_data(a, b, {"weight": 0})["weight"]
+                weight = skeleton.get_edge_data(a, b, {}).get("weight", 0)
                 skeleton.add_edge(a, b, weight=weight + 1)
     side = SPACING * math.sqrt(len(graph.nodes))
     raw = nx.spring_layout(skeleton, seed=seed, iterations=60) if len(skeleton) > 1 else {n: (0.0, 0.0) for n in skeleton}

@@ -1,0 +1,112 @@
+"""The question API (/api/…): thin routes over dutygraph.graph; every answer comes from a .rq query."""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import pyoxigraph as ox
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+
+from dutygraph.graph import listings, questions, reports
+from dutygraph.graph.search import search
+
+from .responses import answer
+
+FORMAT = Query(None, description="json (default), csv or xlsx; Accept: text/csv works too")
+EXPLAIN = Query(False, description="show the SPARQL query files and bound values instead of the answer")
+TASK_QUERIES = ["tasks", "task_units", "task_entities"]
+
+
+def build_api_router(get_store: Callable[[], ox.Store]) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["questions"])
+
+    async def run(fn, *args, **kwargs):
+        return await run_in_threadpool(fn, get_store(), *args, **kwargs)
+
+    @router.get("/tasks", summary="Duties, filtered by plan, kind, department, facility type, deadline and text")
+    async def tasks(request: Request, plan: Optional[str] = None, kind: Optional[str] = None,
+                    department: Optional[str] = Query(None, description="name (any spelling) or IRI"),
+                    facility: Optional[str] = Query(None, description="facility type label or IRI (narrower types included)"),
+                    deadline_from: Optional[str] = Query(None, description="ISO year, year-month or date"),
+                    deadline_to: Optional[str] = None, q: Optional[str] = Query(None, description="Chinese text search"),
+                    limit: Optional[int] = Query(None, ge=1, le=100_000), format: Optional[str] = FORMAT,
+                    explain: bool = EXPLAIN):
+        bindings = {"planId": plan, "kind": kind, "name|unit": department, "label|facility": facility}
+        queries = TASK_QUERIES + (["tasks_by_department"] if department else []) + (["tasks_by_facility"] if facility else []) \
+            + (["texts"] if q else [])
+        if explain:
+            return answer(request, [], "tasks", queries, explain=True, bindings=bindings)
+        items = await run(questions.find_tasks, plan=plan, kind=kind, department=department, facility=facility,
+                          deadline_from=deadline_from, deadline_to=deadline_to, q=q, limit=limit)
+        return answer(request, items, "tasks", queries, format)
+
+    @router.get("/tasks/{task_id:path}", summary="One duty by its IRI")
+    async def task(request: Request, task_id: str, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        item = None if explain else await run(questions.get_task, task_id)
+        if item is None and not explain:
+            raise HTTPException(404, "no such duty")
+        return answer(request, item, "task", TASK_QUERIES, format, explain, {"task": task_id})
+
+    @router.get("/search", summary="Ranked Chinese text search with highlight segments")
+    async def text_search(request: Request, q: str = Query(..., min_length=1, max_length=200), plan: Optional[str] = None,
+                          limit: int = Query(50, ge=1, le=1000), format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        items = [] if explain else await run(search, q, limit=limit, plan=plan)
+        return answer(request, items, "search", ["texts"], format, explain, {"q": q})
+
+    def listing(path: str, name: str, fn, query: str, one):
+        @router.get(path, summary=f"{name}, each with the duties that point to it", name=f"list_{name}")
+        async def many(request: Request, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+            items = [] if explain else await run(fn)
+            return answer(request, items, name, [query], format, explain)
+
+        @router.get(path + "/{iri:path}", summary=f"One of {name} by IRI", name=f"get_{name}")
+        async def single(request: Request, iri: str, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+            item = None if explain else await run(one, iri)
+            if item is None and not explain:
+                raise HTTPException(404, f"no such item in {name}")
+            return answer(request, item, name, [query], format, explain, {"iri": iri})
+
+    listing("/departments", "departments", listings.departments, "departments", questions.department)
+    listing("/facility-types", "facility-types", listings.facility_types, "facility_types", questions.facility_type)
+    listing("/regulations", "regulations", listings.regulations, "regulations", questions.regulation)
+
+    @router.get("/indicators", summary="Quantitative targets with their duty")
+    async def indicators(request: Request, plan: Optional[str] = None, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        items = [] if explain else await run(listings.indicators, plan=plan)
+        return answer(request, items, "indicators", ["indicators"], format, explain, {"planId": plan})
+
+    @router.get("/shared-facilities", summary="Departments that share a facility type (rolled up the hierarchy)")
+    async def shared(request: Request, facility: Optional[str] = Query(None, description="facility type IRI"),
+                     department: Optional[str] = Query(None, description="department name or IRI"),
+                     min_departments: int = Query(2, ge=1), format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        items = [] if explain else await run(reports.shared_facilities, facility=facility, department=department,
+                                             min_departments=min_departments)
+        return answer(request, items, "shared-facilities", ["shared_facilities"], format, explain, {"facility": facility})
+
+    @router.get("/orphans", summary="Orphaned duties with machine-readable reasons, and plan-level gaps")
+    async def orphan_list(request: Request, reason: Optional[str] = None, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        items = [] if explain else await run(reports.orphans, reason=reason)
+        return answer(request, items, "orphans", ["orphans"], format, explain)
+
+    @router.get("/duplicates", summary="Duplicate pairs and parallel families")
+    async def dup_list(request: Request, kind: Optional[str] = Query(None, pattern="^(duplicate|parallel)$"),
+                       min_score: float = Query(0.0, ge=0, le=1), format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        items = [] if explain else await run(reports.duplicates, kind=kind, min_score=min_score)
+        return answer(request, items, "duplicates", ["duplicates"], format, explain)
+
+    @router.get("/dependencies", summary="Task dependencies (from depends on to) with kind and evidence")
+    async def dep_list(request: Request, kind: Optional[str] = None, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        items = [] if explain else await run(reports.dependencies, kind=kind)
+        return answer(request, items, "dependencies", ["dependencies"], format, explain, {"kind": kind})
+
+    @router.get("/alignments", summary="Cross-plan correspondences, best first")
+    async def align_list(request: Request, task: Optional[str] = None, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        items = [] if explain else await run(reports.alignments, task=task)
+        return answer(request, items, "alignments", ["alignments"], format, explain, {"task": task})
+
+    @router.get("/centrality", summary="Departments most central in the department–facility network")
+    async def central(request: Request, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        items = [] if explain else await run(reports.centrality)
+        return answer(request, items, "centrality", ["centrality"], format, explain)
+
+    return router
