@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -72,6 +72,12 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     app.include_router(build_pages_router(lambda: db))
     static = resources.files("dutygraph.service").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="4" cy="8" r="3" fill="#1f4e79"/>'
+               '<circle cx="12" cy="4" r="3" fill="#2e8b57"/><circle cx="12" cy="12" r="3" fill="#c0392b"/></svg>')
+        return Response(svg, media_type="image/svg+xml")
 
     @app.get("/healthz", tags=["service"])
     def healthz() -> JSONResponse:
