@@ -71,6 +71,14 @@ def plan_triples(plan: PlanRecord) -> GraphPayload:
         out.append((plan_node, _dg("jurisdiction"), _zh(plan.jurisdiction)))
     if plan.level:
         out.append((plan_node, _dg("level"), _zh(plan.level)))
+    if getattr(plan, "issuer", ""):
+        out.append((plan_node, _n(ns.DCT + "publisher"), _zh(plan.issuer)))
+    if getattr(plan, "issuer_level", ""):
+        out.append((plan_node, _dg("issuerLevel"), _zh(plan.issuer_level)))
+    if getattr(plan, "doc_number", ""):
+        out.append((plan_node, _dg("docNumber"), _zh(plan.doc_number)))
+    if getattr(plan, "date", ""):
+        out.append((plan_node, _n(ns.DCT + "issued"), _iso_date(plan.date)))
     section_nodes: dict[tuple[str, str], ox.NamedNode] = {}
     for index, (kind, title) in enumerate(plan.sections, start=1):
         node = _n(ns.section_iri(plan.plan_id, kind, index))

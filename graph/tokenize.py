@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import warnings
 
-import jieba
+with warnings.catch_warnings():          # jieba 0.42 imports pkg_resources, which warns on import
+    warnings.simplefilter("ignore", UserWarning)
+    import jieba
 
 from .vocabulary import vocabulary
 

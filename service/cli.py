@@ -42,44 +42,70 @@ def _emit(items: list[dict], fmt: str, title: str | None = None, columns: list[s
         _fail(f"unknown format {fmt!r}: use json, csv or table", 2)
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
-        elif p.exists():
-            files.append(p)
-        else:
-            _fail(f"{p}: no such file or folder")
-    return files
-
-
 @app.command()
 def load(
-    paths: list[Path] = typer.Argument(..., help="Documents (or folders of documents) to load."),
+    paths: list[Path] = typer.Argument(..., help="Documents or folders (searched recursively for .txt .tsv .csv .docx .xlsx .pdf)."),
     store: Optional[str] = StoreOpt,
-    layout: Optional[str] = typer.Option(None, "--format", help=f"Force a layout: {', '.join(LAYOUTS)}."),
+    layout: Optional[str] = typer.Option(None, "--format", help=f"Force a layout: {', '.join(LAYOUTS)} (Office files are read by suffix)."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Load the good files and list the bad ones (default: all or nothing)."),
 ) -> None:
-    """Load documents into the store. All or nothing: if any file fails, the store is left unchanged."""
+    """Load documents into the store. All or nothing: if any file fails, the store is left unchanged
+    (unless --skip-bad). RDF files (.ttl .nt .nq .trig .jsonld .rdf) go into their own named graph."""
     from rich.progress import Progress
 
-    from dutygraph.graph.load import load_plans, read_all
+    from dutygraph.graph.load import document_paths, load_plans, read_folder
 
-    files = _expand(paths)
-    if not files:
-        _fail("no files to load")
+    for p in paths:
+        if not p.exists():
+            _fail(f"{p}: no such file or folder; nothing was loaded")
+    rdf_files = [p for p in paths if p.is_file() and p.suffix.lower() in RDF_SUFFIXES]
+    documents = [p for p in paths if p not in rdf_files]
+    files = document_paths(documents)
+    if not files and not rdf_files:
+        _fail("no supported documents found; nothing was loaded")
     try:
         with Progress(transient=True) as progress:
             bar = progress.add_task("reading", total=len(files))
-            plans = read_all(files, layout, on_file=lambda p: progress.update(bar, advance=1, description=p.name))
+            plans, failures = read_folder(files, layout, skip_bad=skip_bad,
+                                          on_file=lambda p: progress.update(bar, advance=1, description=p.name))
     except LoadError as exc:
         _fail(f"{exc}; nothing was loaded")
     db = _open(store)
-    report = load_plans(db, plans)
+    if rdf_files:
+        _load_rdf(db, rdf_files)
+    report = load_plans(db, plans) if plans else None
     for plan in plans:
         for warning in plan.warnings:
             typer.echo(f"warning: {plan.file}: {warning}", err=True)
-    _emit(report.summary(), "table", title=f"loaded {len(plans)} plan(s), {report.triples} triples")
+    if report:
+        _emit(report.summary(), "table", title=f"loaded {len(plans)} plan(s), {report.triples} triples")
+    if failures:
+        _emit([{"file": f, "error": m} for f, m in failures], "table", title=f"{len(failures)} file(s) not loaded")
+        if not plans:
+            raise typer.Exit(1)
+
+
+RDF_SUFFIXES = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG", ".jsonld": "JSON_LD", ".rdf": "RDF_XML",
+                ".owl": "RDF_XML"}
+
+
+def _load_rdf(db, files: list[Path]) -> None:
+    """Reference data users add beside the plans: each file replaces the named graph …/graph/file/<name>."""
+    import pyoxigraph as ox
+
+    from dutygraph.graph import namespaces as ns
+    from dutygraph.graph.store import GraphPayload, replace_graphs
+
+    payloads = []
+    for path in files:
+        graph = f"{ns.GRAPH}file/{ns.slug(path.name)}"
+        try:
+            quads = list(ox.parse(path=str(path), format=getattr(ox.RdfFormat, RDF_SUFFIXES[path.suffix.lower()])))
+        except (SyntaxError, ValueError, OSError) as exc:
+            _fail(f"{path.name}: {exc}; nothing was loaded")
+        payloads.append(GraphPayload(graph, [(q.subject, q.predicate, q.object) for q in quads]))
+    count = replace_graphs(db, payloads)
+    typer.echo(f"loaded {count} triples from {len(files)} RDF file(s)")
 
 
 @app.command()
