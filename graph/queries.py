@@ -10,14 +10,23 @@ import pyoxigraph as ox
 
 
 @cache
+def rq_text(package: str, name: str) -> str:
+    """The text of <package>/queries/<name>.rq as shipped (graph/queries, viz/queries)."""
+    return resources.files(package).joinpath("queries", f"{name}.rq").read_text(encoding="utf-8")
+
+
+def rq_names(package: str) -> list[str]:
+    folder = resources.files(package).joinpath("queries")
+    return sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".rq"))
+
+
 def query_text(name: str) -> str:
-    """The text of queries/<name>.rq (as shipped in the package)."""
-    return resources.files(__package__).joinpath("queries", f"{name}.rq").read_text(encoding="utf-8")
+    """The text of graph/queries/<name>.rq."""
+    return rq_text(__package__, name)
 
 
 def query_names() -> list[str]:
-    folder = resources.files(__package__).joinpath("queries")
-    return sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".rq"))
+    return rq_names(__package__)
 
 
 def term_value(term: Any) -> Any:
@@ -37,13 +46,20 @@ def term_value(term: Any) -> Any:
 
 
 def select(store: ox.Store, name: str, /, **bindings: Any) -> list[dict[str, Any]]:
-    """Run a named SELECT query; keyword arguments bind variables (str → plain literal, ox terms as they are)."""
+    """Run graph/queries/<name>.rq; keyword arguments bind variables (see select_text)."""
+    return select_text(store, query_text(name), **bindings)
+
+
+def select_text(store: ox.Store, text: str, /, **bindings: Any) -> list[dict[str, Any]]:
+    """Run a SELECT over the union of all graphs. Keyword arguments bind variables through pyoxigraph
+    substitutions (str → plain literal, ox terms as they are, None → left unbound); a bound variable must
+    appear in the SELECT clause (a pyoxigraph rule)."""
     substitutions = {}
     for var, value in bindings.items():
         if value is None:
             continue
         term = value if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)) else ox.Literal(str(value))
         substitutions[ox.Variable(var)] = term
-    solutions = store.query(query_text(name), use_default_graph_as_union=True, substitutions=substitutions)
+    solutions = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
     names = [v.value for v in solutions.variables]
     return [{n: term_value(row[n]) for n in names} for row in solutions]

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 import pytest
@@ -39,6 +43,26 @@ def loaded_store() -> ox.Store:
     store = ox.Store()
     load_files(store, [CHENGDU, LINTONG])
     return store
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """A real uvicorn server for `app` in a thread on a free loopback port; yields its base URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def free_port() -> int:

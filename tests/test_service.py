@@ -5,17 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
-import time
 from urllib.parse import quote
 
 import httpx
 import openpyxl
 import pyoxigraph as ox
 import pytest
-import uvicorn
 
-from conftest import ARTIFACTS, CHENGDU, LINTONG, free_port
+from conftest import ARTIFACTS, CHENGDU, LINTONG, serving
 from dutygraph.graph import namespaces as ns
 from dutygraph.graph.load import load_files
 from dutygraph.graph.tasks import list_tasks
@@ -33,18 +30,8 @@ def store():
 
 @pytest.fixture(scope="module")
 def live(store):
-    app = create_app(Settings(timeout_s=5), store=store)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(Settings(timeout_s=5), store=store)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

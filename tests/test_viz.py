@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from conftest import ARTIFACTS, CHENGDU, LINTONG, free_port
+from conftest import ARTIFACTS, CHENGDU, LINTONG, serving
 from dutygraph.graph.load import load_files
 from dutygraph.viz import LAYOUT_THRESHOLD, Filters, build_viz_router, graph_data, render_view
 from dutygraph.viz.model import Edge, Graph, Node
@@ -217,18 +214,8 @@ def test_static_serves_only_the_vendored_files(client):
 
 @pytest.fixture(scope="session")
 def server(app: FastAPI):
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

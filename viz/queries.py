@@ -2,38 +2,24 @@
 pyoxigraph substitutions (user text never becomes query text)."""
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import pyoxigraph as ox
 
-from dutygraph.graph.queries import term_value
+from dutygraph.graph.queries import rq_names, rq_text, select_text
 
 
-@cache
 def query_text(name: str) -> str:
-    return resources.files(__package__).joinpath("queries", f"{name}.rq").read_text(encoding="utf-8")
+    return rq_text(__package__, name)
 
 
 def query_names() -> list[str]:
-    folder = resources.files(__package__).joinpath("queries")
-    return sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".rq"))
+    return rq_names(__package__)
 
 
 def select(store: ox.Store, query: str, **bindings: Any) -> list[dict[str, Any]]:
-    """Run viz/queries/<query>.rq; keyword arguments bind variables (str → plain literal, ox terms as they
-    are, None → unbound). A bound variable must appear in the query's SELECT (a pyoxigraph rule)."""
-    substitutions = {}
-    for var, value in bindings.items():
-        if value is None:
-            continue
-        term = value if isinstance(value, (ox.NamedNode, ox.Literal)) else ox.Literal(str(value))
-        substitutions[ox.Variable(var)] = term
-    solutions = store.query(query_text(query), use_default_graph_as_union=True, substitutions=substitutions)
-    assert isinstance(solutions, ox.QuerySolutions)
-    names = [v.value for v in solutions.variables]
-    return [{n: term_value(row[n]) for n in names} for row in solutions]
+    """Run viz/queries/<query>.rq with bound values (see dutygraph.graph.queries.select_text)."""
+    return select_text(store, query_text(query), **bindings)
 
 
 def iri(value: str) -> ox.NamedNode:
