@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STORE ?= $(CURDIR)/.store
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench soak clean
+.PHONY: run test install bench bench-large soak clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,21 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
+## scale benchmarks on S (samples) and M (50 generated plans); writes docs/BENCHMARKS.md (~25 min, not part of test)
+BENCH_SIZES ?= S M
+## the long reliability runs (docs/RELIABILITY.md): 60 s of load, thousands of bad documents, more kills
+soak: $(STAMP)
+	DUTYGRAPH_SOAK_SECONDS=60 DUTYGRAPH_FUZZ_EXAMPLES=1500 DUTYGRAPH_FUZZ_RANDOM=1 DUTYGRAPH_CRASH_PLANS=8 \
+	DUTYGRAPH_CRASH_POINTS=8 DUTYGRAPH_API_EXAMPLES=100 \
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_reliability_serving.py tests/test_reliability_crash.py \
+	  tests/test_fuzz_loaders.py tests/test_security_schemathesis.py
+
 bench: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider benchmarks
+	BENCH_SIZES="$(BENCH_SIZES)" $(PY) benchmarks/bench_scale.py
+
+## the same with L (500 plans, ~150,000 duties) as well
+bench-large: $(STAMP)
+	BENCH_SIZES="L" $(PY) benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) .store build *.egg-info test-artifacts

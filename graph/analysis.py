@@ -14,7 +14,7 @@ from .alignment import align
 from .dependencies import find_dependencies
 from .duplicates import find_in_plan
 from .orphans import orphans
-from .sharing import shared_facilities
+from .sharing import department_centrality
 from .store import GraphPayload, replace_graphs
 from .tasks import list_tasks
 
@@ -72,7 +72,7 @@ def run_analysis(store: ox.Store) -> AnalysisResult:
     result.duplicates = timed("duplicates", lambda: [f.as_json() for items in by_plan.values() for f in find_in_plan(items)])
     result.dependencies = timed("dependencies", lambda: find_dependencies(tasks))
     result.alignments = timed("alignments", lambda: align(tasks))
-    result.sharing = timed("sharing", lambda: shared_facilities(tasks))
+    result.sharing = timed("sharing", lambda: {"centrality": department_centrality(tasks)})
     triples = _triples(result)
     result.triples = replace_graphs(store, [GraphPayload(ANALYSIS_GRAPH, triples)])
     return result

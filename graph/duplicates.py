@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable
 
 from .textsim import content_tokens, tfidf_matrix, top_k_pairs
@@ -61,6 +62,7 @@ def clauses(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=100_000)
 def action_of(clause: str) -> str | None:
     """The clause's leading action verb, if it starts with one (after adverbs like 全面, 定期)."""
     from .tokenize import tokens
@@ -71,10 +73,15 @@ def action_of(clause: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=100_000)
 def _is_object(token: str) -> bool:
     vocab = vocabulary()
-    return token in vocab.facility_labels or _OBJECT_SUFFIX.search(token) is not None or any(
-        token == label for (_, label) in vocab.units)
+    return token in vocab.facility_labels or _OBJECT_SUFFIX.search(token) is not None or token in _unit_labels()
+
+
+@lru_cache(maxsize=1)
+def _unit_labels() -> frozenset[str]:
+    return frozenset(label for (_, label) in vocabulary().units)
 
 
 def _statement(task: dict[str, Any]) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from itertools import chain
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -14,7 +15,9 @@ from dutygraph.loaders.detect import SUPPORTED_SUFFIXES
 
 from . import namespaces as ns
 from .build import plan_triples
-from .store import GraphPayload, replace_graphs
+from .store import BULK_THRESHOLD, GraphPayload, bulk_replace, replace_graphs
+
+TRIPLES_PER_TASK = 50      # measured on the samples: 21,237 triples for 433 duties
 
 
 @dataclass
@@ -105,15 +108,25 @@ def _read_unique(path: Path, layout: str | None, seen: dict[str, str]) -> PlanRe
 
 def load_plans(store: ox.Store, plans: list[PlanRecord], analyse: bool = True) -> LoadReport:
     """Replace the plans' graphs (one transaction), then re-run the analyses over the whole store
-    (a second transaction that replaces only the analysis graph)."""
-    payloads = [plan_triples(p) for p in plans] + [ontology_payload()]
+    (a second transaction that replaces only the analysis graph). A large load streams each plan's triples
+    into the bulk loader as they are built (see store.bulk_replace: all or nothing, by a journal)."""
     report = LoadReport(plans=plans)
-    report.triples = replace_graphs(store, payloads)
+    if sum(len(p.tasks) for p in plans) * TRIPLES_PER_TASK > BULK_THRESHOLD:
+        graphs = [ns.plan_graph(p.plan_id) for p in plans] + [ns.ONTOLOGY_GRAPH]
+        report.triples = bulk_replace(store, graphs, _stream(plans))
+    else:
+        report.triples = replace_graphs(store, [plan_triples(p) for p in plans] + [ontology_payload()])
     if analyse:
         from .analysis import run_analysis
 
         run_analysis(store)
     return report
+
+
+def _stream(plans: list[PlanRecord]) -> Iterator[tuple]:
+    """One plan's triples at a time, so only one plan's worth is in memory beside the store's batch."""
+    for payload in chain((plan_triples(p) for p in plans), [ontology_payload()]):
+        yield from ((s, p, o, payload.graph) for s, p, o in payload.triples)
 
 
 def load_files(store: ox.Store, paths: Iterable[Path], layout: str | None = None,

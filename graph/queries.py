@@ -63,3 +63,16 @@ def select_text(store: ox.Store, text: str, /, **bindings: Any) -> list[dict[str
     solutions = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
     names = [v.value for v in solutions.variables]
     return [{n: term_value(row[n]) for n in names} for row in solutions]
+
+
+def select_in(store: ox.Store, name: str, graphs: list[str] | None, /, **bindings: Any) -> list[dict[str, Any]]:
+    """select() with the default graph narrowed to `graphs` (e.g. one plan's graph and the ontology), so the
+    engine scans those graphs only instead of the union of all; None means select() as it is."""
+    if graphs is None:
+        return select(store, name, **bindings)
+    substitutions = {ox.Variable(var): value if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode))
+                     else ox.Literal(str(value)) for var, value in bindings.items() if value is not None}
+    solutions = store.query(query_text(name), default_graph=[ox.NamedNode(g) for g in graphs],
+                            substitutions=substitutions)
+    names = [v.value for v in solutions.variables]
+    return [{n: term_value(row[n]) for n in names} for row in solutions]

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from . import listings
 from .queries import select
-from .tasks import list_tasks
+from .tasks import list_tasks, one_task
 
 
 def _zh(value: str) -> ox.Literal:
@@ -63,6 +63,8 @@ def find_tasks(store: ox.Store, plan: str | None = None, kind: str | None = None
 
 
 def get_task(store: ox.Store, task_id: str) -> dict[str, Any] | None:
+    if isinstance(store, ox.Store):
+        return one_task(store, task_id) if task_id.startswith(("http://", "https://")) else None
     plan = task_id.split("/task/", 1)[1].split("/", 1)[0] if "/task/" in task_id else None
     from urllib.parse import unquote
 

@@ -6,17 +6,36 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .queries import select
+from . import namespaces as ns
+from .queries import select_in
 
 
 def list_tasks(store: ox.Store, plan: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
-    """Every duty as a contract object, in document order; `plan` and `kind` narrow the list."""
-    rows = select(store, "tasks", planId=plan, kind=kind)
+    """Every duty as a contract object, in document order; `plan` and `kind` narrow the list. One plan's
+    duties are read from its own graph and the ontology graph (where they and their units' and facility
+    types' labels live), which keeps the cost that of the plan, not of the store."""
+    graphs = [ns.plan_graph(plan), ns.ONTOLOGY_GRAPH] if plan is not None and isinstance(store, ox.Store) else None
+    return _tasks(store, graphs, planId=plan, kind=kind)
+
+
+def one_task(store: ox.Store, task_id: str) -> dict[str, Any] | None:
+    """One duty by IRI: the same three queries with ?task bound, so the cost does not grow with the store."""
+    try:
+        node = ox.NamedNode(task_id)
+    except ValueError:          # not an IRI: no duty has it as id
+        return None
+    found = _tasks(store, None, task=node)
+    return found[0] if found else None
+
+
+def _tasks(store: ox.Store, graphs: list[str] | None, **bindings: Any) -> list[dict[str, Any]]:
+    narrow = {k: v for k, v in bindings.items() if k != "kind"}
+    rows = select_in(store, "tasks", graphs, **bindings)
     units: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in select(store, "task_units", planId=plan):
+    for row in select_in(store, "task_units", graphs, **narrow):
         units[row["task"]].append(row)
     entities: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in select(store, "task_entities", planId=plan):
+    for row in select_in(store, "task_entities", graphs, **narrow):
         entities[row["task"]].append(row)
     return [_with_entities(_task_object(row, units.get(row["task"], [])), entities.get(row["task"], []))
             for row in rows]

@@ -50,13 +50,14 @@ def top_k_pairs(a: sparse.csr_matrix, b: sparse.csr_matrix, k: int, threshold: f
     """For each row of `a`, its k most similar rows of `b` with cosine ≥ threshold, computed chunk by
     chunk as sparse products (cost follows shared tokens, not len(a) × len(b))."""
     bt = b.T.tocsc()
+    chunk = max(1, min(chunk, 20_000_000 // max(1, b.shape[0])))   # a block of products stays ~20M cells
     for start in range(0, a.shape[0], chunk):
         block = (a[start:start + chunk] @ bt).tocsr()
         for i in range(block.shape[0]):
             row = block.getrow(i)
             if row.nnz == 0:
                 continue
-            order = np.argsort(-row.data)[: k]
+            order = np.lexsort((row.indices, -row.data))[: k]     # ties: lowest column first, every run
             for j in order:
                 score = float(row.data[j])
                 if score >= threshold:

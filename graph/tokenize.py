@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import warnings
+from functools import lru_cache
 
 with warnings.catch_warnings():          # jieba 0.42 imports pkg_resources, which warns on import
     warnings.simplefilter("ignore", UserWarning)
@@ -32,9 +33,20 @@ def tokenizer() -> jieba.Tokenizer:
 
 def tokens(text: str) -> list[str]:
     """Precise-mode tokens without HMM guessing (new words come from the dictionary, not from luck)."""
-    return [t for t in tokenizer().lcut(text, HMM=False) if t.strip()]
+    return list(_tokens(text))
 
 
 def search_tokens(text: str) -> list[str]:
     """Search-mode tokens (long words also split into their dictionary sub-words) for indexing queries."""
-    return [t for t in tokenizer().lcut_for_search(text, HMM=False) if t.strip()]
+    return list(_search_tokens(text))
+
+
+# Plans copy each other's clauses, and the analyses segment the same clause several times: memoised.
+@lru_cache(maxsize=200_000)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(t for t in tokenizer().lcut(text, HMM=False) if t.strip())
+
+
+@lru_cache(maxsize=200_000)
+def _search_tokens(text: str) -> tuple[str, ...]:
+    return tuple(t for t in tokenizer().lcut_for_search(text, HMM=False) if t.strip())

@@ -10,6 +10,9 @@ import zipfile
 from pathlib import Path
 
 from .errors import LoadError
+from .package_guard import check_package
+
+MAX_COLUMNS = 64  # Word allows 63
 from .table_rows import Table, TableRow
 
 import docx
@@ -22,6 +25,7 @@ from docx.text.paragraph import Paragraph
 
 
 def _open(path: Path) -> Document:
+    check_package(path, "Word .docx")
     try:
         return docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError):
@@ -61,11 +65,11 @@ def _rows(table: DocxTable, first_line: int) -> list[TableRow]:
     rows: list[TableRow] = []
     width = len(table._tbl.tblGrid.gridCol_lst) or 1
     for index, tr in enumerate(table._tbl.tr_lst, start=1):
-        cells: list[str] = [""] * tr.grid_before
+        cells: list[str] = [""] * min(tr.grid_before, MAX_COLUMNS)
         merged_up: set[int] = set()
         spanning = False
         for tc in tr.tc_lst:
-            span = tc.grid_span
+            span = max(1, min(tc.grid_span, MAX_COLUMNS))  # a damaged gridSpan of 99999 would make rows huge
             if tc.vMerge == "continue":
                 merged_up.update(range(len(cells), len(cells) + span))
                 cells.extend([""] * span)

@@ -15,7 +15,10 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import LoadError
+from .package_guard import check_package
 from .table_rows import Table, TableRow
+
+MAX_CELLS = 2_000_000
 
 
 def read_tables(path: Path) -> tuple[list[Table], str]:
@@ -24,7 +27,7 @@ def read_tables(path: Path) -> tuple[list[Table], str]:
     tables: list[Table] = []
     lines: list[str] = []
     for sheet in book.worksheets:
-        rows = _rows(sheet)
+        rows = _rows(sheet, path.name)
         if any(any(r.cells) for r in rows):
             tables.append(Table(rows=rows, place=f"sheet {sheet.title}", context=[]))
             lines.extend("\t".join(c.replace("\n", " ") for c in r.cells) for r in rows)
@@ -34,6 +37,7 @@ def read_tables(path: Path) -> tuple[list[Table], str]:
 
 
 def _open(path: Path) -> Workbook:
+    check_package(path, "Excel .xlsx")
     try:
         return openpyxl.load_workbook(path, data_only=True)
     except zipfile.BadZipFile:
@@ -45,20 +49,37 @@ def _open(path: Path) -> Workbook:
     raise LoadError(path.name, f"not a readable Excel .xlsx file ({reason})")
 
 
-def _rows(sheet: Worksheet) -> list[TableRow]:
-    if sheet.max_row == 1 and sheet.max_column == 1 and sheet.cell(1, 1).value is None:
+def _used_range(sheet: Worksheet, file: str) -> tuple[int, int, int, int] | None:
+    """(first row, last row, first column, last column) of the cells that hold a value. A sheet's own
+    dimensions also count formatted empty cells, and one stray cell at XFD1048576 would make them 17 billion."""
+    filled = [key for key, cell in sheet._cells.items() if cell.value is not None and str(cell.value).strip()]
+    if not filled:
+        return None
+    rows, cols = [r for r, _ in filled], [c for _, c in filled]
+    first_row, last_row, first_col, last_col = min(rows), max(rows), min(cols), max(cols)
+    if (last_row - first_row + 1) * (last_col - first_col + 1) > MAX_CELLS:
+        raise LoadError(file, f"sheet {sheet.title}: the cells in use span {first_row}…{last_row} rows and "
+                              f"{first_col}…{last_col} columns, more than a duty table ({MAX_CELLS} cells)")
+    return first_row, last_row, first_col, last_col
+
+
+def _rows(sheet: Worksheet, file: str) -> list[TableRow]:
+    used = _used_range(sheet, file)
+    if used is None:
         return []
-    first_col, last_col = sheet.min_column, sheet.max_column
+    first_row, last_row, first_col, last_col = used
     width = last_col - first_col + 1
     merged_up: dict[int, set[int]] = {}
     spanning: set[int] = set()
     for rng in sheet.merged_cells.ranges:
-        for row in range(rng.min_row + 1, rng.max_row + 1):
-            merged_up.setdefault(row, set()).update(range(rng.min_col - first_col, rng.max_col - first_col + 1))
+        columns = range(max(rng.min_col, first_col) - first_col, min(rng.max_col, last_col) - first_col + 1)
+        for row in range(rng.min_row + 1, min(rng.max_row, last_row) + 1):
+            merged_up.setdefault(row, set()).update(columns)
         if rng.min_col <= first_col and rng.max_col >= last_col and width > 1:
             spanning.add(rng.min_row)
     rows: list[TableRow] = []
-    for number, values in enumerate(sheet.iter_rows(min_row=1, min_col=first_col, max_col=last_col), start=1):
+    for number, values in enumerate(sheet.iter_rows(min_row=1, max_row=last_row, min_col=first_col, max_col=last_col),
+                                    start=1):
         cells = [_text(cell.value, cell.number_format) for cell in values]
         rows.append(TableRow(cells, number, frozenset(merged_up.get(number, ())), number in spanning))
     return rows

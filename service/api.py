@@ -11,6 +11,7 @@ from dutygraph.graph import listings, questions, reports
 from dutygraph.graph.search import search
 
 from .responses import answer
+from .security import is_iri
 
 FORMAT = Query(None, description="json (default), csv or xlsx; Accept: text/csv works too")
 EXPLAIN = Query(False, description="show the SPARQL query files and bound values instead of the answer")
@@ -61,7 +62,7 @@ def build_api_router(get_store: Callable[[], ox.Store]) -> APIRouter:
 
         @router.get(path + "/{iri:path}", summary=f"One of {name} by IRI", name=f"get_{name}")
         async def single(request: Request, iri: str, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
-            item = None if explain else await run(one, iri)
+            item = None if explain or not is_iri(iri) else await run(one, iri)
             if item is None and not explain:
                 raise HTTPException(404, f"no such item in {name}")
             return answer(request, item, name, [query], format, explain, {"iri": iri})
@@ -79,6 +80,8 @@ def build_api_router(get_store: Callable[[], ox.Store]) -> APIRouter:
     async def shared(request: Request, facility: Optional[str] = Query(None, description="facility type IRI"),
                      department: Optional[str] = Query(None, description="department name or IRI"),
                      min_departments: int = Query(2, ge=1), format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        if facility is not None and not is_iri(facility):
+            raise HTTPException(400, "facility must be a facility type IRI")
         items = [] if explain else await run(reports.shared_facilities, facility=facility, department=department,
                                              min_departments=min_departments)
         return answer(request, items, "shared-facilities", ["shared_facilities"], format, explain, {"facility": facility})
@@ -101,6 +104,8 @@ def build_api_router(get_store: Callable[[], ox.Store]) -> APIRouter:
 
     @router.get("/alignments", summary="Cross-plan correspondences, best first")
     async def align_list(request: Request, task: Optional[str] = None, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        if task is not None and not is_iri(task):
+            raise HTTPException(400, "task must be a duty IRI")
         items = [] if explain else await run(reports.alignments, task=task)
         return answer(request, items, "alignments", ["alignments"], format, explain, {"task": task})
 

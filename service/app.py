@@ -3,9 +3,11 @@ The store is opened once per process and shared; everything read goes through SP
 from __future__ import annotations
 
 import logging
+import os
 from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
@@ -17,17 +19,36 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dutygraph.graph.store import named_graphs, open_store
 
+from . import security
+
 log = logging.getLogger("dutygraph")
 
 
 @dataclass(frozen=True)
 class Settings:
+    """The service's knobs (the CLI's `serve` flags); unsafe combinations are refused at start-up."""
+
     store: str | None = None
-    allow_update: bool = False
-    token: str | None = None
+    allow_update: bool = False  # SPARQL Update on /sparql, with the bearer token
+    allow_load: bool = False  # POST /api/load, with the bearer token
+    token: str | None = None  # bearer token for updates and loads
     timeout_s: float = 10.0
     max_rows: int = 100_000
     samples_dir: Path | None = None
+    cors_origins: tuple[str, ...] = ()  # sites whose pages may call the API; none by default
+    max_body_bytes: int = 1 << 20  # any request body, /sparql included
+    max_upload_bytes: int = 64 << 20  # POST /api/load
+    query_isolation: Literal["thread", "fork"] = "thread"  # see service/sparql.py on the time limit
+
+    def __post_init__(self) -> None:
+        if (self.allow_update or self.allow_load) and not self.token:
+            raise ValueError("allow_update and allow_load need a token: an open write endpoint is refused")
+        if self.token is not None and len(self.token) < 16:
+            raise ValueError("the token must be at least 16 characters")
+        if self.max_body_bytes < 1024 or self.max_upload_bytes < 1024:
+            raise ValueError("max_body_bytes and max_upload_bytes must be at least 1024")
+        if "*" in self.cors_origins:
+            raise ValueError("cors_origins: list the sites; '*' would let any page read the answers")
 
 
 def _load_samples_if_empty(store: ox.Store, samples_dir: Path) -> None:
@@ -42,9 +63,25 @@ def _load_samples_if_empty(store: ox.Store, samples_dir: Path) -> None:
         log.info("loaded %d sample plan(s), %d triples", len(report.plans), report.triples)
 
 
+def app_from_env() -> FastAPI:
+    """The uvicorn factory behind `dutygraph serve --workers N` (remote engines only): each worker process
+    builds its app from the environment and holds no state besides its HTTP connections."""
+    env = os.environ
+    return create_app(Settings(
+        store=env["DUTYGRAPH_STORE"], timeout_s=float(env.get("DUTYGRAPH_TIMEOUT", "10")),
+        allow_update=bool(env.get("DUTYGRAPH_ALLOW_UPDATE")), allow_load=bool(env.get("DUTYGRAPH_ALLOW_LOAD")),
+        token=env.get("DUTYGRAPH_TOKEN") or None, cors_origins=tuple(env.get("DUTYGRAPH_CORS_ORIGINS", "").split()),
+        max_body_bytes=int(env.get("DUTYGRAPH_MAX_BODY_BYTES", str(1 << 20))),
+        max_upload_bytes=int(env.get("DUTYGRAPH_MAX_UPLOAD_BYTES", str(64 << 20)))))
+
+
 def create_app(settings: Settings | None = None, store: ox.Store | None = None) -> FastAPI:
     settings = settings or Settings()
     db = store if store is not None else open_store(settings.store)
+    if type(db).__name__ == "RemoteStore":           # the engine's HTTP limit follows the service's
+        from dutygraph.graph.remote import with_timeout
+
+        db = with_timeout(db, settings.timeout_s + 1)
     if settings.samples_dir is not None:
         _load_samples_if_empty(db, settings.samples_dir)
 
@@ -59,7 +96,8 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     app.include_router(build_sparql_router(
         lambda: db,
         SparqlSettings(timeout_s=settings.timeout_s, max_rows=settings.max_rows,
-                       allow_update=settings.allow_update, update_token=settings.token),
+                       allow_update=settings.allow_update, update_token=settings.token,
+                       isolation=settings.query_isolation),
     ))
 
     from dutygraph.viz import build_viz_router
@@ -67,9 +105,18 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     from .api import build_api_router
     from .pages import build_pages_router
 
+    from .uploads import GateMiddleware, StoreGate, build_load_router
+
+    gate = StoreGate()
+    app.state.gate = gate
+    app.include_router(build_load_router(lambda: db, gate, settings.token, settings.allow_load))
     app.include_router(build_api_router(lambda: db))
     app.include_router(build_viz_router(lambda: db))
     app.include_router(build_pages_router(lambda: db))
+    # Middleware added last runs first: the body limit before the gate, so a too-large upload never waits.
+    app.add_middleware(GateMiddleware, gate=gate, exempt=("/sparql", "/api/load", "/static", "/favicon.ico"))
+    security.install(app, security.BodyLimits(settings.max_body_bytes, (("/api/load", settings.max_upload_bytes),)),
+                     settings.cors_origins)
     static = resources.files("dutygraph.service").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

@@ -28,7 +28,8 @@ def _open(store: Optional[str]):
     try:
         return open_store(store)
     except OSError as exc:
-        _fail(f"cannot open the store at {resolve_store_path(store)}: {exc} (is a server or another load using it?)")
+        where = store if store and store.startswith(("http://", "https://")) else resolve_store_path(store)
+        _fail(f"cannot open the store at {where}: {exc} (is a server or another load using it?)")
 
 
 def _emit(items: list[dict], fmt: str, title: str | None = None, columns: list[str] | None = None) -> None:
@@ -302,24 +303,66 @@ def serve(
     store: Optional[str] = StoreOpt,
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),
-    workers: int = typer.Option(1, "--workers", help="Embedded store: 1 (RocksDB allows one writer process)."),
+    workers: int = typer.Option(1, "--workers", help="Worker processes; more than 1 only with a remote store (--store URL)."),
     samples: bool = typer.Option(False, "--load-samples-if-empty", help="Load data/samples/ when the store holds no plan."),
     allow_update: bool = typer.Option(False, "--allow-update", help="Accept SPARQL Update on /sparql (needs --token)."),
-    token: Optional[str] = typer.Option(None, "--token", envvar="DUTYGRAPH_TOKEN", help="Bearer token for updates."),
+    allow_load: bool = typer.Option(False, "--allow-load", help="Accept POST /api/load uploads (needs --token)."),
+    token: Optional[str] = typer.Option(None, "--token", envvar="DUTYGRAPH_TOKEN", help="Bearer token (16+ characters) for updates and loads."),
     timeout: float = typer.Option(10.0, "--timeout", help="Per-query time limit in seconds."),
+    cors_origin: list[str] = typer.Option([], "--cors-origin", help="A site whose pages may call the API (repeatable); none by default."),
+    max_body_bytes: int = typer.Option(1 << 20, "--max-body-bytes", help="Largest request body (413 beyond)."),
+    max_upload_bytes: int = typer.Option(64 << 20, "--max-upload-bytes", help="Largest /api/load upload."),
+    query_isolation: str = typer.Option("thread", "--query-isolation", help="thread | fork: how a runaway query is stopped (see docs/RELIABILITY.md)."),
 ) -> None:
     """Serve the HTTP API, the SPARQL endpoint and the pages."""
+    import os
+
     import uvicorn
 
     from .app import Settings, create_app
 
-    if allow_update and not token:
-        _fail("--allow-update needs --token (or $DUTYGRAPH_TOKEN)", 2)
-    if workers != 1:
-        _fail("the embedded store is opened by one process; use --workers 1", 2)
-    settings = Settings(store=store, allow_update=allow_update, token=token, timeout_s=timeout,
-                        samples_dir=Path("data/samples") if samples else None)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if (allow_update or allow_load) and not token:
+        _fail("--allow-update and --allow-load need --token (or $DUTYGRAPH_TOKEN)", 2)
+    remote = bool(store and store.startswith(("http://", "https://"))) or \
+        os.environ.get("DUTYGRAPH_STORE", "").startswith(("http://", "https://")) and not store
+    if workers != 1 and not remote:
+        _fail("the embedded store is opened by one process; use --workers 1 (or a remote engine: --store URL)", 2)
+    try:
+        settings = Settings(store=store, allow_update=allow_update, allow_load=allow_load, token=token, timeout_s=timeout,
+                            samples_dir=Path("data/samples") if samples else None, cors_origins=tuple(cors_origin),
+                            max_body_bytes=max_body_bytes, max_upload_bytes=max_upload_bytes,
+                            query_isolation=query_isolation)  # type: ignore[arg-type]
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    # Several stateless workers over one remote engine: samples are loaded once here, settings (token
+    # included) travel in the environment, never in argv.
+    if samples:
+        create_app(settings)
+    env = {"DUTYGRAPH_STORE": store or os.environ["DUTYGRAPH_STORE"], "DUTYGRAPH_TIMEOUT": str(timeout),
+           "DUTYGRAPH_ALLOW_UPDATE": "1" if allow_update else "", "DUTYGRAPH_ALLOW_LOAD": "1" if allow_load else "",
+           "DUTYGRAPH_CORS_ORIGINS": " ".join(cors_origin), "DUTYGRAPH_MAX_BODY_BYTES": str(max_body_bytes),
+           "DUTYGRAPH_MAX_UPLOAD_BYTES": str(max_upload_bytes)}
+    if token:
+        env["DUTYGRAPH_TOKEN"] = token
+    os.environ.update(env)
+    uvicorn.run("dutygraph.service.app:app_from_env", factory=True, workers=workers, host=host, port=port, log_level="info")
+
+
+@app.command("gen-corpus")
+def gen_corpus(
+    plans: int = typer.Option(50, "--plans", min=1, help="How many plans (50 ≈ 15,000 duties; 500 ≈ 150,000)."),
+    seed: int = typer.Option(1, "--seed", help="Same seed and --plans, same files."),
+    out: Path = typer.Option(..., "-o", "--output", help="Folder for the plans and labels.json."),
+) -> None:
+    """Write a synthetic benchmark corpus derived from the two sample documents (labels.json beside it)."""
+    from dutygraph.graph.corpus import generate
+
+    labels = generate(plans, seed, out)
+    specs = labels["plans"].values()
+    typer.echo(f"wrote {len(specs)} plans, {sum(s['tasks'] for s in specs)} duties and labels.json to {out}")
 
 
 def main() -> None:

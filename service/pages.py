@@ -16,6 +16,8 @@ from dutygraph.graph import listings, questions, reports
 from dutygraph.graph.queries import query_names, query_text, select
 from dutygraph.graph.search import search
 
+from .security import is_iri
+
 QUESTIONS = [
     ("shared-facilities", "哪些部门共同负责同一类设施？", "Which departments share a facility type (学校, 燃气管网, 电梯 …), rolled up the hierarchy."),
     ("orphans", "哪些任务无人具体负责？", "Duties with nobody concrete accountable, no statement, no deadline, or an open list; and plan-level gaps."),
@@ -76,7 +78,7 @@ def build_pages_router(get_store: Callable[[], ox.Store]) -> APIRouter:
 
     @router.get("/departments/{iri:path}", response_class=HTMLResponse)
     async def department(iri: str):
-        item = await run(questions.department, iri)
+        item = await run(questions.department, iri) if is_iri(iri) else None
         if item is None:
             raise HTTPException(404, "no such department")
         return page("entity.html", title=item["name"], item=item, tasks=await _tasks(item["tasks"]),
@@ -90,7 +92,7 @@ def build_pages_router(get_store: Callable[[], ox.Store]) -> APIRouter:
 
     @router.get("/facility-types/{iri:path}", response_class=HTMLResponse)
     async def facility_type(iri: str):
-        item = await run(questions.facility_type, iri)
+        item = await run(questions.facility_type, iri) if is_iri(iri) else None
         if item is None:
             raise HTTPException(404, "no such facility type")
         shared = await run(reports.shared_facilities, facility=iri, min_departments=1)
@@ -105,7 +107,7 @@ def build_pages_router(get_store: Callable[[], ox.Store]) -> APIRouter:
 
     @router.get("/regulations/{iri:path}", response_class=HTMLResponse)
     async def regulation(iri: str):
-        item = await run(questions.regulation, iri)
+        item = await run(questions.regulation, iri) if is_iri(iri) else None
         if item is None:
             raise HTTPException(404, "no such regulation")
         return page("entity.html", title=item["title"] or item["number"], item=item, tasks=await _tasks(item["tasks"]),

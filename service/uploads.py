@@ -1,0 +1,141 @@
+"""Loading documents over HTTP (POST /api/load) while the service keeps answering, and the gate that makes
+every answer come from one state of the store: the old plans or the new ones, never a mix.
+
+The embedded store is held by this one process, so a running server cannot be loaded into by `dutygraph load`;
+this route is how. The documents are parsed first, outside the gate (readers go on); only the write — the same
+`load_plans` as the CLI, all or nothing — holds the gate exclusively. A question answer runs several SPARQL
+queries, so it holds the gate shared for the whole request; /sparql is left out because one query already reads
+one RocksDB snapshot."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Annotated, Optional
+
+import pyoxigraph as ox
+from fastapi import APIRouter, File, Form, Header, HTTPException, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from dutygraph.graph.load import load_plans, read_all
+from dutygraph.loaders import LoadError
+from dutygraph.loaders.detect import SUPPORTED_SUFFIXES
+
+from .security import bearer_token_ok
+
+_SAFE_NAME = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
+
+
+class StoreGate:
+    """A readers–writer lock on the event loop: many answers at once, or one load's write, never both.
+    A waiting write goes first (new readers wait), so a steady stream of readers cannot starve a load."""
+
+    def __init__(self) -> None:
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+        self._changed = asyncio.Condition()
+
+    @contextlib.asynccontextmanager
+    async def reading(self) -> AsyncIterator[None]:
+        async with self._changed:
+            await self._changed.wait_for(lambda: not self._writing and not self._writers_waiting)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._readers -= 1
+                self._changed.notify_all()
+
+    @contextlib.asynccontextmanager
+    async def writing(self) -> AsyncIterator[None]:
+        async with self._changed:
+            self._writers_waiting += 1
+            try:
+                await self._changed.wait_for(lambda: not self._writing and self._readers == 0)
+            finally:
+                self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._writing = False
+                self._changed.notify_all()
+
+
+class GateMiddleware:
+    """Holds the gate shared for every HTTP request except the ones that need not or must not wait on it."""
+
+    def __init__(self, app: ASGIApp, gate: StoreGate, exempt: tuple[str, ...]) -> None:
+        self.app = app
+        self.gate = gate
+        self.exempt = exempt
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.exempt):
+            await self.app(scope, receive, send)
+            return
+        async with self.gate.reading():
+            await self.app(scope, receive, send)
+
+
+def build_load_router(get_store: Callable[[], ox.Store], gate: StoreGate, token: str | None, enabled: bool) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["loading"])
+
+    @router.post("/load", summary="Load documents (multipart upload); all or nothing; replaces the plans they hold",
+                 responses={400: {"description": "a document is bad; nothing was loaded"},
+                            401: {"description": "missing or wrong bearer token"},
+                            403: {"description": "loading over HTTP is disabled"},
+                            413: {"description": "upload too large"}})
+    async def load(files: Annotated[list[UploadFile], File(description="documents (.txt .tsv .csv .docx .xlsx .pdf)")],
+                   layout: Annotated[Optional[str], Form(description="force a layout, as `dutygraph load --format`")] = None,
+                   authorization: Annotated[Optional[str], Header()] = None) -> dict[str, object]:
+        """Same rule as `dutygraph load`: every document is parsed before the store is touched; a bad one
+        answers 400 naming the file and line, and nothing is loaded. Needs `Authorization: Bearer <token>`."""
+        if not enabled:
+            raise HTTPException(403, "loading over HTTP is disabled (start the server with --allow-load --token T)")
+        if not bearer_token_ok(authorization, token):
+            raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+        folder = Path(tempfile.mkdtemp(prefix="dutygraph-upload-"))
+        try:
+            paths = await _save(files, folder)
+            try:
+                plans = await run_in_threadpool(read_all, paths, layout)
+            except LoadError as exc:
+                raise HTTPException(400, f"{exc}; nothing was loaded") from None
+        finally:
+            await run_in_threadpool(shutil.rmtree, folder, True)
+        async with gate.writing():
+            report = await run_in_threadpool(load_plans, get_store(), plans)
+        return {"plans": report.summary(), "triples": report.triples,
+                "warnings": [f"{p.file}: {w}" for p in plans for w in p.warnings]}
+
+    return router
+
+
+async def _save(files: list[UploadFile], folder: Path) -> list[Path]:
+    """Each upload under its own name (the plan id is the file stem); names must be plain and distinct."""
+    paths: list[Path] = []
+    for upload in files:
+        name = (upload.filename or "").strip()
+        if not _SAFE_NAME.match(name) or name.startswith(".") or name in ("..",):
+            raise HTTPException(400, f"bad file name {name!r}: give each document a plain name such as plan.txt")
+        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise HTTPException(400, f"{name}: unsupported type; documents are {' '.join(SUPPORTED_SUFFIXES)}")
+        path = folder / name
+        if path.exists():
+            raise HTTPException(400, f"{name}: given twice")
+        with path.open("wb") as out:
+            while chunk := await upload.read(1 << 20):
+                out.write(chunk)
+        paths.append(path)
+    if not paths:
+        raise HTTPException(400, "no documents given")
+    return paths
