@@ -54,6 +54,14 @@ RDF_TYPE = _n(ns.RDF + "type")
 
 
 def run_analysis(store: ox.Store) -> AnalysisResult:
+    """Analyse the store and replace its analysis graph (one transaction)."""
+    result, payload = compute_analysis(store)
+    result.triples = replace_graphs(store, [payload])
+    return result
+
+
+def compute_analysis(store: ox.Store) -> tuple[AnalysisResult, GraphPayload]:
+    """Every analysis over the store's plans; the analysis graph's triples are returned, not written."""
     result = AnalysisResult()
     clock = time.perf_counter()
     tasks = list_tasks(store)
@@ -74,8 +82,8 @@ def run_analysis(store: ox.Store) -> AnalysisResult:
     result.alignments = timed("alignments", lambda: align(tasks))
     result.sharing = timed("sharing", lambda: {"centrality": department_centrality(tasks)})
     triples = _triples(result)
-    result.triples = replace_graphs(store, [GraphPayload(ANALYSIS_GRAPH, triples)])
-    return result
+    result.triples = len(triples)
+    return result, GraphPayload(ANALYSIS_GRAPH, triples)
 
 
 def _finding(key: str) -> ox.NamedNode:

@@ -107,11 +107,22 @@ def _read_unique(path: Path, layout: str | None, seen: dict[str, str]) -> PlanRe
 
 
 def load_plans(store: ox.Store, plans: list[PlanRecord], analyse: bool = True) -> LoadReport:
-    """Replace the plans' graphs (one transaction), then re-run the analyses over the whole store
-    (a second transaction that replaces only the analysis graph). A large load streams each plan's triples
-    into the bulk loader as they are built (see store.bulk_replace: all or nothing, by a journal)."""
+    """Replace the plans' graphs and the analysis graph. An ordinary load into the embedded store is ONE
+    transaction: the analyses run on an in-memory copy of the store as it will be, and plans, ontology and
+    analysis results are written together, so a crash leaves exactly the old or exactly the new state.
+    A large load streams each plan's triples into the bulk loader as they are built (see
+    store.bulk_replace: all or nothing, by a journal) and then re-runs the analyses in a second step."""
     report = LoadReport(plans=plans)
-    if sum(len(p.tasks) for p in plans) * TRIPLES_PER_TASK > BULK_THRESHOLD:
+    large = sum(len(p.tasks) for p in plans) * TRIPLES_PER_TASK > BULK_THRESHOLD
+    if analyse and not large and isinstance(store, ox.Store):
+        from .analysis import compute_analysis
+
+        payloads = [plan_triples(p) for p in plans] + [ontology_payload()]
+        scratch = _future_copy(store, payloads)
+        _, analysis_payload = compute_analysis(scratch)
+        report.triples = replace_graphs(store, payloads + [analysis_payload])
+        return report
+    if large:
         graphs = [ns.plan_graph(p.plan_id) for p in plans] + [ns.ONTOLOGY_GRAPH]
         report.triples = bulk_replace(store, graphs, _stream(plans))
     else:
@@ -121,6 +132,17 @@ def load_plans(store: ox.Store, plans: list[PlanRecord], analyse: bool = True) -
 
         run_analysis(store)
     return report
+
+
+def _future_copy(store: ox.Store, payloads: list[GraphPayload]) -> ox.Store:
+    """An in-memory store holding what `store` will hold once `payloads` replace their graphs."""
+    from .analysis import ANALYSIS_GRAPH
+
+    replaced = {p.graph for p in payloads} | {ANALYSIS_GRAPH}
+    scratch = ox.Store()
+    scratch.bulk_extend(q for q in store if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in replaced))
+    scratch.bulk_extend(ox.Quad(s, p, o, ox.NamedNode(payload.graph)) for payload in payloads for s, p, o in payload.triples)
+    return scratch
 
 
 def _stream(plans: list[PlanRecord]) -> Iterator[tuple]:

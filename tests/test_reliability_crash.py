@@ -93,7 +93,4 @@ def test_a_killed_load_leaves_the_state_before_it_or_after_it(setting):
     (ARTIFACTS / "crash-test.json").write_text(json.dumps(
         {"plans_in_load": PLANS + 1, "full_load_s": round(setting["duration"], 2), "kills": results}, indent=2))
     assert all(r["plan_graphs"] != "MIXED" for r in results), results
-    torn = [r for r in results if r["store"] == "MIXED"]
-    if torn:
-        pytest.xfail(f"{len(torn)} of {len(results)} kills left new plans with the old analysis graph: graph/load.py "
-                     "commits plans and analysis in two transactions (docs/RELIABILITY.md)")
+    assert all(r["store"] != "MIXED" for r in results), results   # plans and analysis commit together
