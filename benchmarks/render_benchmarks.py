@@ -145,8 +145,15 @@ NOTES = """## What the figures changed, and what is left
   the per-pair listings of `shared_facilities`, which grow with the square of the departments.
 * **One duty by IRI** (`/api/tasks/{iri}`) binds `?task` instead of listing its plan; `tasks.rq` starts from
   the plan when `?planId` is bound; sparse products are chunked to ~20 M cells (alignment over 150,000 duties).
+* **L so far** (2026-11-24, not yet a full `make bench-large`): ingest of the 500 plans, 147,293 duties,
+  6,664,303 triples took 323 s with 1.67 GiB peak RSS (`benchmarks/bench_scale.py _ingest .bench/corpus/L
+  STORE`, alongside another benchmark) — both ingest targets met. Reading every duty with one `list_tasks`
+  query over the union of L's graphs was killed by the kernel at 24 GiB, so the analysis now reads plan by
+  plan from each plan's own graph (`analysis._all_tasks`, same list, same order); L's analysis and duplicate
+  timings wait for the next `make bench-large`.
 * **Left:** listing endpoints (`/api/tasks?plan=…`) re-run three queries per request, so under 8 concurrent
-  clients on 2 cores their p95 is about a second even on S. A per-process cache of `list_tasks` needs a write
+  clients on 2 cores their p95 is about a second on S and two on M (one plan's duties are now read from that
+plan's graph only, 5–15× faster per query, but three queries and the JSON per request remain). A per-process cache of `list_tasks` needs a write
   generation that every writer bumps — ours do, but the `/sparql` update route (`service/sparql.py`) would
   have to call it too. The analysis re-reads every duty after each load (`read` phase) and validates every
   duty with pyshacl; making it per plan (only the loaded plans' duplicates, dependencies and orphans, then the
