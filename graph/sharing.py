@@ -1,10 +1,9 @@
-"""Which departments share a facility type: rolled up the SKOS hierarchy (a duty on 学校 counts for
-人员密集场所), split into co-responsible (named on the same duty) and parallel (separate duties);
-department pairs with their shared types; networkx over the department–facility bipartite projection
-for overlap weights and centrality ("who is in the middle of the safety system")."""
+"""Who is in the middle of the safety system: networkx over the department–facility bipartite projection
+(facility tags rolled up the SKOS hierarchy) gives overlap weights and department centrality. Which
+departments share a facility type (co-responsible vs parallel) is answered from the store by
+graph/reports.shared_facilities and graph/queries/shared_facilities.rq."""
 from __future__ import annotations
 
-from itertools import combinations
 from typing import Any
 
 import networkx as nx
@@ -26,60 +25,10 @@ def _concepts_of(task: dict[str, Any], label_to_iri: dict[str, str], vocab: Voca
     return out
 
 
-def shared_facilities(tasks: list[dict[str, Any]], vocab: Vocabulary | None = None) -> dict[str, Any]:
-    """Per facility type: departments, duties and how the departments share it; per department pair:
-    the shared types with evidence; per department: centrality in the projection."""
-    vocab = vocab or vocabulary()
-    label_to_iri = {label: iri for iri, label in vocab.facility_pref.items()}
-    per_facility: dict[str, dict[str, Any]] = {}
-    for task in tasks:
-        departments = [f"{iri}\t{name}" for iri, name in zip(task.get("department_ids") or [], task.get("departments") or [])]
-        if not departments:
-            continue
-        for iri, direct in _concepts_of(task, label_to_iri, vocab).items():
-            entry = per_facility.setdefault(iri, {"tasks": [], "direct_tasks": [], "departments": {}, "co": set()})
-            entry["tasks"].append(task["id"])
-            if direct:
-                entry["direct_tasks"].append(task["id"])
-            for name in departments:
-                entry["departments"].setdefault(name, []).append(task["id"])
-            for a, b in combinations(sorted(set(departments)), 2):
-                entry["co"].add((a, b))
-    facilities = []
-    pairs: dict[tuple[str, str], dict[str, list[str]]] = {}
-    for iri, entry in per_facility.items():
-        keys = sorted(entry["departments"], key=lambda n: (-len(entry["departments"][n]), n))
-        names = [k.split("\t", 1)[1] for k in keys]
-        co_pairs = sorted(tuple(k.split("\t", 1)[1] for k in p) for p in entry["co"])
-        parallel_pairs = [tuple(k.split("\t", 1)[1] for k in p) for p in combinations(sorted(keys), 2) if p not in entry["co"]]
-        facilities.append({
-            "facility_type": vocab.facility_pref[iri],
-            "iri": iri,
-            "departments": names,
-            "tasks": entry["tasks"],
-            "direct_tasks": entry["direct_tasks"],
-            "co_responsible": [list(p) for p in co_pairs],
-            "parallel": [list(p) for p in parallel_pairs],
-            "department_ids": [k.split("\t", 1)[0] for k in keys],
-            "department_tasks": {k: entry["departments"][k] for k in keys},
-        })
-        if entry["direct_tasks"]:
-            for a, b in combinations(sorted(keys), 2):
-                evidence = sorted(set(entry["departments"][a]) | set(entry["departments"][b]))
-                pairs.setdefault((a, b), {})[vocab.facility_pref[iri]] = evidence
-    facilities.sort(key=lambda f: (-len(f["departments"]), f["facility_type"]))
-    return {
-        "facilities": facilities,
-        "pairs": [{"departments": [k.split("\t", 1)[1] for k in p], "department_ids": [k.split("\t", 1)[0] for k in p],
-                   "facility_types": sorted(v), "evidence": v}
-                  for p, v in sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0]))],
-        "centrality": centrality(facilities),
-    }
-
-
 def department_centrality(tasks: list[dict[str, Any]], vocab: Vocabulary | None = None) -> list[dict[str, Any]]:
-    """Only the centrality of shared_facilities (what the analysis graph stores), without its per-pair
-    listings, which grow with the square of the departments (millions of pairs at 500 plans)."""
+    """Department centrality in the department–facility projection (what the analysis graph stores). The
+    sharing report itself is read from the store by graph/queries/shared_facilities.rq; per-pair listings
+    are not built here because they grow with the square of the departments."""
     vocab = vocab or vocabulary()
     label_to_iri = {label: iri for iri, label in vocab.facility_pref.items()}
     per_facility: dict[str, dict[str, Any]] = {}
