@@ -71,6 +71,13 @@ def build_pages_router(get_store: Callable[[], ox.Store]) -> APIRouter:
 
         return [t for t in await run(list_tasks) if t["id"] in wanted]
 
+    async def _found(lookup, iri: str, what: str) -> dict:
+        """The item behind an IRI from the URL, or 404 (also for text that is no IRI at all)."""
+        item = await run(lookup, iri) if is_iri(iri) else None
+        if item is None:
+            raise HTTPException(404, f"no such {what}")
+        return item
+
     @router.get("/departments", response_class=HTMLResponse)
     async def departments():
         return page("list.html", title="部门 Departments", kind="departments", items=await run(listings.departments),
@@ -78,9 +85,7 @@ def build_pages_router(get_store: Callable[[], ox.Store]) -> APIRouter:
 
     @router.get("/departments/{iri:path}", response_class=HTMLResponse)
     async def department(iri: str):
-        item = await run(questions.department, iri) if is_iri(iri) else None
-        if item is None:
-            raise HTTPException(404, "no such department")
+        item = await _found(questions.department, iri, "department")
         return page("entity.html", title=item["name"], item=item, tasks=await _tasks(item["tasks"]),
                     facts={"类型 kind": item["kind"], "辖区 jurisdiction": item["jurisdiction"], "层级 level": item["level"],
                            "职能 functions": "、".join(item["functions"])})
@@ -92,9 +97,7 @@ def build_pages_router(get_store: Callable[[], ox.Store]) -> APIRouter:
 
     @router.get("/facility-types/{iri:path}", response_class=HTMLResponse)
     async def facility_type(iri: str):
-        item = await run(questions.facility_type, iri) if is_iri(iri) else None
-        if item is None:
-            raise HTTPException(404, "no such facility type")
+        item = await _found(questions.facility_type, iri, "facility type")
         shared = await run(reports.shared_facilities, facility=iri, min_departments=1)
         return page("entity.html", title=item["label"], item=item, tasks=await _tasks(item["tasks"]),
                     facts={"上位类型 broader": "、".join(item["broader"]),
@@ -107,9 +110,7 @@ def build_pages_router(get_store: Callable[[], ox.Store]) -> APIRouter:
 
     @router.get("/regulations/{iri:path}", response_class=HTMLResponse)
     async def regulation(iri: str):
-        item = await run(questions.regulation, iri) if is_iri(iri) else None
-        if item is None:
-            raise HTTPException(404, "no such regulation")
+        item = await _found(questions.regulation, iri, "regulation")
         return page("entity.html", title=item["title"] or item["number"], item=item, tasks=await _tasks(item["tasks"]),
                     facts={"文号 number": item["number"] or ""})
 
