@@ -17,30 +17,26 @@ def _group(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any
 
 
 def _unique(values) -> list:
-    out: list = []
-    for v in values:
-        if v is not None and v not in out:
-            out.append(v)
-    return out
+    """The distinct non-empty values, sorted: the queries return rows unordered (see their headers)."""
+    return sorted({v for v in values if v is not None})
 
 
 def departments(store: ox.Store, unit: str | None = None) -> list[dict[str, Any]]:
     rows = select(store, "departments", unit=ox.NamedNode(unit) if unit else None)
     items = []
     for iri, group in _group(rows, "unit").items():
-        first = group[0]
         kinds = _unique(r["type"] for r in group)
         items.append({
             "id": iri,
-            "name": first["name"],
+            "name": min(r["name"] for r in group),
             "kind": "collective" if any(k.endswith("CollectiveUnit") for k in kinds) else "department",
-            "jurisdiction": first["jurisdiction"],
-            "level": first["level"],
+            "jurisdiction": next(iter(_unique(r["jurisdiction"] for r in group)), None),
+            "level": next(iter(_unique(r["level"] for r in group)), None),
             "functions": _unique(r["function"] for r in group),
             "tasks": _unique(r["task"] for r in group),
             "lead_tasks": _unique(r["task"] for r in group if r["role"] == "lead"),
         })
-    return sorted(items, key=lambda d: (-len(d["tasks"]), d["name"]))
+    return sorted(items, key=lambda d: (-len(d["tasks"]), d["name"], d["id"]))
 
 
 def facility_types(store: ox.Store, facility: str | None = None) -> list[dict[str, Any]]:
@@ -52,7 +48,7 @@ def facility_types(store: ox.Store, facility: str | None = None) -> list[dict[st
             "broader": _unique(r["broaderLabel"] for r in group),
             "tasks": _unique(r["task"] for r in group),
         })
-    return sorted(items, key=lambda d: (-len(d["tasks"]), d["label"]))
+    return sorted(items, key=lambda d: (-len(d["tasks"]), d["label"], d["id"]))
 
 
 def regulations(store: ox.Store, regulation: str | None = None) -> list[dict[str, Any]]:
@@ -63,7 +59,7 @@ def regulations(store: ox.Store, regulation: str | None = None) -> list[dict[str
             "id": iri, "title": group[0]["title"], "number": group[0]["number"],
             "tasks": _unique(r["task"] for r in group),
         })
-    return sorted(items, key=lambda d: (-len(d["tasks"]), d["title"] or d["number"] or ""))
+    return sorted(items, key=lambda d: (-len(d["tasks"]), d["title"] or d["number"] or "", d["id"]))
 
 
 def indicators(store: ox.Store, plan: str | None = None) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """The IRI scheme. Every IRI dutygraph mints is built here, so they stay stable across runs."""
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 BASE = "https://w3id.org/dutygraph/"
 DG = BASE + "ontology#"
@@ -42,6 +42,14 @@ def plan_graph(plan_id: str) -> str:
 
 def task_iri(plan_id: str, kind: str, number: int) -> str:
     return f"{ID}task/{slug(plan_id)}/{kind}/{number}"
+
+
+def plan_of_task(task_id: str) -> str | None:
+    """The plan id inside a duty IRI minted by task_iri, or None for any other text."""
+    prefix = f"{ID}task/"
+    if not task_id.startswith(prefix) or task_id.count("/", len(prefix)) != 2:
+        return None
+    return unquote(task_id[len(prefix):].split("/", 1)[0])
 
 
 def section_iri(plan_id: str, kind: str, index: int) -> str:

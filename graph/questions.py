@@ -7,6 +7,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import listings
+from .namespaces import plan_of_task
 from .queries import select
 from .tasks import list_tasks, one_task
 
@@ -65,10 +66,8 @@ def find_tasks(store: ox.Store, plan: str | None = None, kind: str | None = None
 def get_task(store: ox.Store, task_id: str) -> dict[str, Any] | None:
     if isinstance(store, ox.Store):
         return one_task(store, task_id) if task_id.startswith(("http://", "https://")) else None
-    plan = task_id.split("/task/", 1)[1].split("/", 1)[0] if "/task/" in task_id else None
-    from urllib.parse import unquote
-
-    for task in list_tasks(store, plan=unquote(plan) if plan else None):
+    plan = plan_of_task(task_id)
+    for task in list_tasks(store, plan=plan):
         if task["id"] == task_id:
             return task
     return None

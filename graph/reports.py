@@ -35,7 +35,7 @@ def shared_facilities(store: ox.Store, facility: str | None = None, department: 
             continue
         if len(names) < min_departments:
             continue
-        ordered = sorted(names, key=lambda d: (-counts[d], names[d]))
+        ordered = sorted(names, key=lambda d: (-counts[d], names[d], d))
         all_pairs = set(combinations(sorted(names.values()), 2))
         out.append({
             "facility_type": entry["label"], "iri": iri,
@@ -44,7 +44,7 @@ def shared_facilities(store: ox.Store, facility: str | None = None, department: 
             "co_responsible": [list(p) for p in sorted(co)],
             "parallel": [list(p) for p in sorted(all_pairs - co)],
         })
-    return sorted(out, key=lambda f: (-len(f["departments"]), f["facility_type"]))
+    return sorted(out, key=lambda f: (-len(f["departments"]), f["facility_type"], f["iri"]))
 
 
 def orphans(store: ox.Store, reason: str | None = None) -> list[dict[str, Any]]:
@@ -82,7 +82,8 @@ def dependencies(store: ox.Store, kind: str | None = None) -> list[dict[str, Any
 
 def alignments(store: ox.Store, task: str | None = None) -> list[dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    for row in select(store, "alignments", task=ox.NamedNode(task) if task else None):
+    rows = select(store, "alignments", task=ox.NamedNode(task) if task else None)
+    for row in sorted(rows, key=lambda r: (r["task"], r["rank"])):
         out.setdefault(row["task"], {"task": row["task"], "candidates": []})["candidates"].append(
             {"task": row["candidate"], "score": row["score"]})
     return list(out.values())
@@ -93,9 +94,11 @@ def centrality(store: ox.Store) -> list[dict[str, Any]]:
             for r in select(store, "centrality")]
 
 
+BY_NAME = {"shared-facilities": shared_facilities, "orphans": orphans, "duplicates": duplicates,
+           "dependencies": dependencies, "alignments": alignments, "centrality": centrality}
+
+
 def report(store: ox.Store, name: str, **filters: Any) -> list[dict[str, Any]]:
-    functions = {"shared-facilities": shared_facilities, "orphans": orphans, "duplicates": duplicates,
-                 "dependencies": dependencies, "alignments": alignments, "centrality": centrality}
-    if name not in functions:
+    if name not in BY_NAME:
         raise ValueError(f"unknown report {name!r}; known: {', '.join(REPORTS)}")
-    return functions[name](store, **{k: v for k, v in filters.items() if v is not None})
+    return BY_NAME[name](store, **{k: v for k, v in filters.items() if v is not None})

@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from dutygraph.graph import listings, questions, reports
 from dutygraph.graph.search import search
 
+from .answer_cache import AnswerCache
 from .responses import answer
 from .security import is_iri
 
@@ -18,11 +19,12 @@ EXPLAIN = Query(False, description="show the SPARQL query files and bound values
 TASK_QUERIES = ["tasks", "task_units", "task_entities"]
 
 
-def build_api_router(get_store: Callable[[], ox.Store]) -> APIRouter:
+def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | None = None) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["questions"])
+    answers = cache or AnswerCache(enabled=False)
 
     async def run(fn, *args, **kwargs):
-        return await run_in_threadpool(fn, get_store(), *args, **kwargs)
+        return await run_in_threadpool(answers.call, fn, get_store(), *args, **kwargs)
 
     @router.get("/tasks", summary="Duties, filtered by plan, kind, department, facility type, deadline and text")
     async def tasks(request: Request, plan: Optional[str] = None, kind: Optional[str] = None,

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from dutygraph.graph.store import named_graphs, open_store
 
 from . import security
+from .answer_cache import AnswerCache, warm_up
 
 log = logging.getLogger("dutygraph")
 
@@ -39,6 +40,8 @@ class Settings:
     max_body_bytes: int = 1 << 20  # any request body, /sparql included
     max_upload_bytes: int = 64 << 20  # POST /api/load
     query_isolation: Literal["thread", "fork"] = "thread"  # see service/sparql.py on the time limit
+    cache: bool = True  # keep answers until the next write (embedded store only; service/answer_cache.py)
+    warm: bool = False  # `serve` turns it on: compute the whole-store listings in the background at start and after each load
 
     def __post_init__(self) -> None:
         if (self.allow_update or self.allow_load) and not self.token:
@@ -90,6 +93,9 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
                          description="Duty-allocation tables (任务分工表) as a knowledge graph: SPARQL endpoint and question API.")
     app.state.store = db
     app.state.settings = settings
+    # Answers are kept until the next write; only the embedded store has no writer but this process.
+    cache = AnswerCache(enabled=settings.cache and isinstance(db, ox.Store))
+    app.state.cache = cache
 
     from .sparql import SparqlSettings, build_sparql_router
 
@@ -98,6 +104,7 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
         SparqlSettings(timeout_s=settings.timeout_s, max_rows=settings.max_rows,
                        allow_update=settings.allow_update, update_token=settings.token,
                        isolation=settings.query_isolation),
+        cache,
     ))
 
     from dutygraph.viz import build_viz_router
@@ -109,10 +116,18 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
 
     gate = StoreGate()
     app.state.gate = gate
-    app.include_router(build_load_router(lambda: db, gate, settings.token, settings.allow_load))
-    app.include_router(build_api_router(lambda: db))
+
+    def after_write() -> None:
+        cache.invalidate()
+        if settings.warm:
+            warm_up(cache, db)
+
+    app.include_router(build_load_router(lambda: db, gate, settings.token, settings.allow_load, after_write))
+    app.include_router(build_api_router(lambda: db, cache))
     app.include_router(build_viz_router(lambda: db))
-    app.include_router(build_pages_router(lambda: db))
+    app.include_router(build_pages_router(lambda: db, cache))
+    if settings.warm:
+        warm_up(cache, db)
     # Middleware added last runs first: the body limit before the gate, so a too-large upload never waits.
     app.add_middleware(GateMiddleware, gate=gate, exempt=("/sparql", "/api/load", "/static", "/favicon.ico"))
     security.install(app, security.BodyLimits(settings.max_body_bytes, (("/api/load", settings.max_upload_bytes),)),

@@ -313,6 +313,8 @@ def serve(
     max_body_bytes: int = typer.Option(1 << 20, "--max-body-bytes", help="Largest request body (413 beyond)."),
     max_upload_bytes: int = typer.Option(64 << 20, "--max-upload-bytes", help="Largest /api/load upload."),
     query_isolation: str = typer.Option("thread", "--query-isolation", help="thread | fork: how a runaway query is stopped (see docs/RELIABILITY.md)."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Keep answers until the next write (embedded store only)."),
+    warm: bool = typer.Option(True, "--warm/--no-warm", help="Compute the whole-store listings in the background at start and after each load."),
 ) -> None:
     """Serve the HTTP API, the SPARQL endpoint and the pages."""
     import os
@@ -331,7 +333,7 @@ def serve(
         settings = Settings(store=store, allow_update=allow_update, allow_load=allow_load, token=token, timeout_s=timeout,
                             samples_dir=Path("data/samples") if samples else None, cors_origins=tuple(cors_origin),
                             max_body_bytes=max_body_bytes, max_upload_bytes=max_upload_bytes,
-                            query_isolation=query_isolation)  # type: ignore[arg-type]
+                            query_isolation=query_isolation, cache=cache, warm=warm)  # type: ignore[arg-type]
     except ValueError as exc:
         _fail(str(exc), 2)
     if workers == 1:

@@ -13,9 +13,12 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from dutygraph.graph import listings, questions, reports
+from dutygraph.graph.namespaces import plan_of_task as plan_of
+from dutygraph.graph.tasks import list_tasks
 from dutygraph.graph.queries import query_names, query_text, select
 from dutygraph.graph.search import search
 
+from .answer_cache import AnswerCache
 from .security import is_iri
 
 QUESTIONS = [
@@ -40,15 +43,16 @@ def _env() -> Environment:
     return env
 
 
-def build_pages_router(get_store: Callable[[], ox.Store]) -> APIRouter:
+def build_pages_router(get_store: Callable[[], ox.Store], cache: AnswerCache | None = None) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     env = _env()
+    answers = cache or AnswerCache(enabled=False)
 
     def page(name: str, **context) -> HTMLResponse:
         return HTMLResponse(env.get_template(name).render(questions=QUESTIONS, **context))
 
     async def run(fn, *args, **kwargs):
-        return await run_in_threadpool(fn, get_store(), *args, **kwargs)
+        return await run_in_threadpool(answers.call, fn, get_store(), *args, **kwargs)
 
     @router.get("/", response_class=HTMLResponse)
     async def home():
@@ -66,10 +70,12 @@ def build_pages_router(get_store: Callable[[], ox.Store]) -> APIRouter:
         return page("task.html", task=task, deps=deps, aligned=aligned, orphan=orphan)
 
     async def _tasks(ids: list[str]) -> list[dict]:
+        """The duties behind `ids`, read plan by plan (one plan's list is cheap and kept), never the whole store."""
         wanted = set(ids)
-        from dutygraph.graph.tasks import list_tasks
-
-        return [t for t in await run(list_tasks) if t["id"] in wanted]
+        found: list[dict] = []
+        for plan in sorted({plan_of(i) for i in ids} - {None}):
+            found += [t for t in await run(list_tasks, plan=plan) if t["id"] in wanted]
+        return found
 
     async def _found(lookup, iri: str, what: str) -> dict:
         """The item behind an IRI from the URL, or 404 (also for text that is no IRI at all)."""
@@ -119,7 +125,7 @@ def build_pages_router(get_store: Callable[[], ox.Store]) -> APIRouter:
         known = {q[0]: q for q in QUESTIONS}
         if name not in known:
             raise HTTPException(404, "no such question")
-        rows = await run(reports.report, name)
+        rows = await run(reports.BY_NAME[name])
         return page("question.html", question=known[name], rows=rows[:2000], total=len(rows))
 
     @router.get("/search", response_class=HTMLResponse)

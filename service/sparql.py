@@ -52,9 +52,14 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from dutygraph.service import sparql_formats as sf
+from dutygraph.service.answer_cache import AnswerCache
 
 log = logging.getLogger(__name__)
 _GRACE_S = 0.2
+# Results kept until the next write: only answers up to this size, and never of a query whose answer
+# changes without a write (NOW(), RAND(), UUID(), STRUUID(), BNODE(), SERVICE).
+KEEP_BYTES = 8 << 20
+_VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(|\bSERVICE\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -326,9 +331,12 @@ def _single(values: list[str], name: str) -> str | None:
     return values[0] if values else None
 
 
-def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSettings) -> APIRouter:
-    """``/sparql``: queries by GET and POST, updates by POST, the service description on a bare GET."""
+def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSettings,
+                        cache: AnswerCache | None = None) -> APIRouter:
+    """``/sparql``: queries by GET and POST, updates by POST, the service description on a bare GET.
+    Successful query results are kept in `cache` until the next write (see service/answer_cache.py)."""
     runner = _QueryRunner(settings)
+    results = cache or AnswerCache(enabled=False)
     router = APIRouter(tags=["sparql"])
 
     async def answer(request: Request, params: dict[str, list[str]]) -> Response:
@@ -344,7 +352,10 @@ def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSetti
                 return _error(400, "updates must be sent with POST")
             if not update_authorised(request.headers.get("authorization"), settings):
                 return _error(403, "updates are disabled or the bearer token is missing or wrong")
-            return _response(await asyncio.to_thread(apply_update, get_store(), update))
+            try:
+                return _response(await asyncio.to_thread(apply_update, get_store(), update))
+            finally:
+                results.invalidate()
         accept = request.headers.get("accept")
         if query is None:
             return await describe_service(request, accept, fmt)
@@ -353,7 +364,12 @@ def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSetti
                                + ", ".join(f.media_type for f in (*sf.RESULT_FORMATS, *sf.GRAPH_FORMATS)))
         query_request = QueryRequest(query, tuple(params.get("default-graph-uri", [])),
                                      tuple(params.get("named-graph-uri", [])), accept, fmt)
-        return _response(await runner.run(get_store(), query_request))
+        found, outcome, generation = results.lookup(("sparql", query_request))
+        if not found:
+            outcome = await runner.run(get_store(), query_request)
+            if outcome.status == 200 and len(outcome.body) <= KEEP_BYTES and not _VOLATILE.search(query):
+                results.keep(("sparql", query_request), outcome, generation)
+        return _response(outcome)
 
     async def describe_service(request: Request, accept: str | None, fmt_param: str | None) -> Response:
         try:

@@ -86,7 +86,9 @@ class GateMiddleware:
             await self.app(scope, receive, send)
 
 
-def build_load_router(get_store: Callable[[], ox.Store], gate: StoreGate, token: str | None, enabled: bool) -> APIRouter:
+def build_load_router(get_store: Callable[[], ox.Store], gate: StoreGate, token: str | None, enabled: bool,
+                      after_write: Callable[[], None] = lambda: None) -> APIRouter:
+    """`after_write` runs once the load has committed or failed (the service forgets its kept answers)."""
     router = APIRouter(prefix="/api", tags=["loading"])
 
     @router.post("/load", summary="Load documents (multipart upload); all or nothing; replaces the plans they hold",
@@ -113,7 +115,10 @@ def build_load_router(get_store: Callable[[], ox.Store], gate: StoreGate, token:
         finally:
             await run_in_threadpool(shutil.rmtree, folder, True)
         async with gate.writing():
-            report = await run_in_threadpool(load_plans, get_store(), plans)
+            try:
+                report = await run_in_threadpool(load_plans, get_store(), plans)
+            finally:
+                after_write()
         return {"plans": report.summary(), "triples": report.triples,
                 "warnings": [f"{p.file}: {w}" for p in plans for w in p.warnings]}
 

@@ -1,0 +1,154 @@
+"""Answers kept between requests until the store changes.
+
+A question answer over a whole store of 50 plans runs for seconds (tens of thousands of rows read and
+grouped), and the people who use dutygraph ask the same questions again and again between loads. The
+embedded store has one writer — this process, which holds the RocksDB lock — so the service knows every
+write: the routes that write (`/api/load`, SPARQL Update on `/sparql`) call `invalidate()` after the write
+has committed, and every answer is stored under the generation it was computed in. An answer whose
+computation overlapped a write is not kept.
+
+* Concurrent requests for the same missing answer compute it once (the others wait for it).
+* At most `max_entries` answers are kept, least recently used first out; an answer with more than
+  `max_items` items is computed but not kept (it would pin too much memory).
+* Remote engines (Fuseki, GraphDB …) can be written by others behind our back: there the service runs
+  without a cache (`enabled=False`) and every answer comes fresh from the engine.
+"""
+from __future__ import annotations
+
+import inspect
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Pending:
+    done: threading.Event = field(default_factory=threading.Event)
+    value: Any = None
+    error: BaseException | None = None
+
+
+@dataclass
+class AnswerCache:
+    """Per-process answers keyed by (question, arguments), valid for one store generation."""
+
+    max_entries: int = 256
+    max_items: int = 250_000
+    enabled: bool = True
+    generation: int = 0
+    hits: int = 0
+    misses: int = 0
+    _entries: OrderedDict = field(default_factory=OrderedDict)
+    _pending: dict = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The kept answer for `key`, or compute it (once, however many callers ask at the same time)."""
+        if not self.enabled:
+            return compute()
+        with self._lock:
+            generation = self.generation
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return self._entries[key]
+            pending = self._pending.get((generation, key))
+            owner = pending is None
+            if owner:
+                pending = self._pending[(generation, key)] = _Pending()
+                self.misses += 1
+        if not owner:
+            pending.done.wait()
+            if pending.error is not None:
+                raise pending.error
+            return pending.value
+        try:
+            pending.value = compute()
+        except BaseException as error:
+            pending.error = error
+            raise
+        finally:
+            with self._lock:
+                self._pending.pop((generation, key), None)
+                if pending.error is None and generation == self.generation and _size(pending.value) <= self.max_items:
+                    self._entries[key] = pending.value
+                    while len(self._entries) > self.max_entries:
+                        self._entries.popitem(last=False)
+            pending.done.set()
+        return pending.value
+
+    def call(self, fn: Callable[..., T], store: Any, /, *args: Any, **kwargs: Any) -> T:
+        """`fn(store, *args, **kwargs)` through the cache, keyed by the function and its arguments with
+        defaults filled in (so a route and the warm-up that omit a default share one answer)."""
+        bound = inspect.signature(fn).bind(store, *args, **kwargs)
+        bound.apply_defaults()
+        key = (fn.__module__, fn.__qualname__, _frozen(list(bound.arguments.items())[1:]))
+        return self.get(key, lambda: fn(store, *args, **kwargs))
+
+    def lookup(self, key: Hashable) -> tuple[bool, Any, int]:
+        """(found, answer, generation) for callers that compute asynchronously (the /sparql route):
+        hand the generation back to `keep` with the answer computed after a miss."""
+        with self._lock:
+            if self.enabled and key in self._entries:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return True, self._entries[key], self.generation
+            self.misses += self.enabled
+            return False, None, self.generation
+
+    def keep(self, key: Hashable, value: Any, generation: int) -> None:
+        """Store an answer computed after `lookup` — unless the store was written in the meantime."""
+        with self._lock:
+            if self.enabled and generation == self.generation and _size(value) <= self.max_items:
+                self._entries[key] = value
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+
+    def invalidate(self) -> None:
+        """Forget every answer: call after a write to the store has committed (or failed)."""
+        with self._lock:
+            self.generation += 1
+            self._entries.clear()
+
+    def stats(self) -> dict[str, int]:
+        with self._lock:
+            return {"generation": self.generation, "entries": len(self._entries), "hits": self.hits,
+                    "misses": self.misses}
+
+
+def _frozen(value: Any) -> Hashable:
+    """Arguments as a hashable key (keyword dicts and lists become sorted tuples)."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (list, dict, tuple, set, bytes, str)) else 1
+
+
+def warm_up(cache: AnswerCache, store: Any) -> threading.Thread | None:
+    """Compute the whole-store answers (listings and reports, the slow ones at scale) in a background thread,
+    so the first person to open them after a start or a load does not wait. Through `cache.call`, so a
+    request for the same answer meanwhile waits for this computation instead of repeating it."""
+    if not cache.enabled:
+        return None
+    from dutygraph.graph import listings, reports
+
+    def work() -> None:
+        for fn in (listings.departments, listings.facility_types, listings.regulations, reports.shared_facilities,
+                   reports.orphans, reports.duplicates, reports.dependencies, reports.alignments, reports.centrality):
+            try:
+                cache.call(fn, store)
+            except Exception:            # a store closed under us at shutdown; requests will see real errors
+                return
+
+    thread = threading.Thread(target=work, name="dutygraph-warm-up", daemon=True)
+    thread.start()
+    return thread
