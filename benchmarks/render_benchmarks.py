@@ -64,9 +64,15 @@ def _http(results: list[dict]) -> list[str]:
     return out + [""]
 
 
+def _kept(entry: dict) -> str:
+    if "kept" in entry:
+        return "—" if entry["kept"] is None else f"{entry['kept']:.2%}"
+    return "—" if entry.get("agree") is None else ("100%" if entry["agree"] else "not all")
+
+
 def _pairs(results: list[dict]) -> list[str]:
     out = ["## Duplicate detection and alignment: sparse top-k versus naive all pairs", "",
-           "| size | analysis | ours s | ours peak MB | all-pairs s | all-pairs peak MB | pairs found | same pairs |",
+           "| size | analysis | ours s | ours peak MB | all-pairs s | all-pairs peak MB | pairs found | all-pairs pairs also found |",
            "|---|---|---|---|---|---|---|---|"]
     for r in results:
         for what in ("duplicates", "alignments"):
@@ -76,7 +82,7 @@ def _pairs(results: list[dict]) -> list[str]:
             naive = e["naive"]
             out.append(f"| {r['size']} | {what} | {e['sparse']['seconds']} | {e['sparse']['peak_rss_mb']:,.0f} | "
                        f"{naive['seconds'] if naive else '> ' + str(e['cap_s'])} | {naive['peak_rss_mb'] if naive else '—'} | "
-                       f"{e['sparse']['pairs']:,} | {'—' if e['agree'] is None else ('yes' if e['agree'] else 'NO')} |")
+                       f"{e['sparse']['pairs']:,} | {_kept(e)} |")
     return out + [""]
 
 

@@ -53,12 +53,14 @@ def top_k_pairs(a: sparse.csr_matrix, b: sparse.csr_matrix, k: int, threshold: f
     chunk = max(1, min(chunk, 20_000_000 // max(1, b.shape[0])))   # a block of products stays ~20M cells
     for start in range(0, a.shape[0], chunk):
         block = (a[start:start + chunk] @ bt).tocsr()
+        indptr, indices, data = block.indptr, block.indices, block.data
         for i in range(block.shape[0]):
-            row = block.getrow(i)
-            if row.nnz == 0:
+            lo, hi = indptr[i], indptr[i + 1]
+            if lo == hi:
                 continue
-            order = np.lexsort((row.indices, -row.data))[: k]     # ties: lowest column first, every run
+            cols, vals = indices[lo:hi], data[lo:hi]          # the row without building a matrix per row
+            order = np.lexsort((cols, -vals))[: k]             # ties: lowest column first, every run
             for j in order:
-                score = float(row.data[j])
+                score = float(vals[j])
                 if score >= threshold:
-                    yield start + i, int(row.indices[j]), score
+                    yield start + i, int(cols[j]), score

@@ -9,7 +9,7 @@ computation overlapped a write is not kept.
 
 * Concurrent requests for the same missing answer compute it once (the others wait for it).
 * At most `max_entries` answers are kept, least recently used first out; an answer with more than
-  `max_items` items is computed but not kept (it would pin too much memory).
+  `max_items` items (a JSON body: kilobytes) is computed but not kept (it would pin too much memory).
 * Remote engines (Fuseki, GraphDB …) can be written by others behind our back: there the service runs
   without a cache (`enabled=False`) and every answer comes fresh from the engine.
 """
@@ -84,10 +84,7 @@ class AnswerCache:
     def call(self, fn: Callable[..., T], store: Any, /, *args: Any, **kwargs: Any) -> T:
         """`fn(store, *args, **kwargs)` through the cache, keyed by the function and its arguments with
         defaults filled in (so a route and the warm-up that omit a default share one answer)."""
-        bound = inspect.signature(fn).bind(store, *args, **kwargs)
-        bound.apply_defaults()
-        key = (fn.__module__, fn.__qualname__, _frozen(list(bound.arguments.items())[1:]))
-        return self.get(key, lambda: fn(store, *args, **kwargs))
+        return self.get(call_key(fn, store, *args, **kwargs), lambda: fn(store, *args, **kwargs))
 
     def lookup(self, key: Hashable) -> tuple[bool, Any, int]:
         """(found, answer, generation) for callers that compute asynchronously (the /sparql route):
@@ -120,6 +117,13 @@ class AnswerCache:
                     "misses": self.misses}
 
 
+def call_key(fn: Callable[..., Any], store: Any, /, *args: Any, **kwargs: Any) -> Hashable:
+    """The key of `fn(store, *args, **kwargs)`: the function and its arguments with defaults filled in."""
+    bound = inspect.signature(fn).bind(store, *args, **kwargs)
+    bound.apply_defaults()
+    return (fn.__module__, fn.__qualname__, _frozen(list(bound.arguments.items())[1:]))
+
+
 def _frozen(value: Any) -> Hashable:
     """Arguments as a hashable key (keyword dicts and lists become sorted tuples)."""
     if isinstance(value, dict):
@@ -130,7 +134,10 @@ def _frozen(value: Any) -> Hashable:
 
 
 def _size(value: Any) -> int:
-    return len(value) if isinstance(value, (list, dict, tuple, set, bytes, str)) else 1
+    """Items of a list answer; a JSON body counts one item per kilobyte."""
+    if isinstance(value, (bytes, str)):
+        return len(value) // 1024
+    return len(value) if isinstance(value, (list, dict, tuple, set)) else 1
 
 
 def warm_up(cache: AnswerCache, store: Any) -> threading.Thread | None:
@@ -141,11 +148,13 @@ def warm_up(cache: AnswerCache, store: Any) -> threading.Thread | None:
         return None
     from dutygraph.graph import listings, reports
 
+    from .responses import json_bytes
+
     def work() -> None:
         for fn in (listings.departments, listings.facility_types, listings.regulations, reports.shared_facilities,
                    reports.orphans, reports.duplicates, reports.dependencies, reports.alignments, reports.centrality):
-            try:
-                cache.call(fn, store)
+            try:               # the answer, and its JSON body as the API sends it (service/api.py: reply)
+                cache.get(("json", call_key(fn, store)), lambda fn=fn: json_bytes(cache.call(fn, store)))
             except Exception:            # a store closed under us at shutdown; requests will see real errors
                 return
 

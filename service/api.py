@@ -6,12 +6,13 @@ from typing import Callable, Optional
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
 
 from dutygraph.graph import listings, questions, reports
 from dutygraph.graph.search import search
 
-from .answer_cache import AnswerCache
-from .responses import answer
+from .answer_cache import AnswerCache, call_key
+from .responses import answer, json_bytes, wants
 from .security import is_iri
 
 FORMAT = Query(None, description="json (default), csv or xlsx; Accept: text/csv works too")
@@ -26,6 +27,16 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
     async def run(fn, *args, **kwargs):
         return await run_in_threadpool(answers.call, fn, get_store(), *args, **kwargs)
 
+    async def reply(request: Request, name: str, queries: list[str], fmt: Optional[str], fn, *args, **kwargs) -> Response:
+        """A list answer. JSON is kept as the bytes sent (a whole-store listing at 50 plans is megabytes, and
+        encoding it again for every request would cost more than reading it); CSV and XLSX are built per request."""
+        if wants(request, fmt) != "json":
+            return answer(request, await run(fn, *args, **kwargs), name, queries, fmt)
+        store = get_store()
+        body = await run_in_threadpool(answers.get, ("json", call_key(fn, store, *args, **kwargs)),
+                                       lambda: json_bytes(answers.call(fn, store, *args, **kwargs)))
+        return Response(body, media_type="application/json")
+
     @router.get("/tasks", summary="Duties, filtered by plan, kind, department, facility type, deadline and text")
     async def tasks(request: Request, plan: Optional[str] = None, kind: Optional[str] = None,
                     department: Optional[str] = Query(None, description="name (any spelling) or IRI"),
@@ -39,9 +50,9 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
             + (["texts"] if q else [])
         if explain:
             return answer(request, [], "tasks", queries, explain=True, bindings=bindings)
-        items = await run(questions.find_tasks, plan=plan, kind=kind, department=department, facility=facility,
-                          deadline_from=deadline_from, deadline_to=deadline_to, q=q, limit=limit)
-        return answer(request, items, "tasks", queries, format)
+        return await reply(request, "tasks", queries, format, questions.find_tasks, plan=plan, kind=kind,
+                           department=department, facility=facility, deadline_from=deadline_from,
+                           deadline_to=deadline_to, q=q, limit=limit)
 
     @router.get("/tasks/{task_id:path}", summary="One duty by its IRI")
     async def task(request: Request, task_id: str, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
@@ -53,14 +64,16 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
     @router.get("/search", summary="Ranked Chinese text search with highlight segments")
     async def text_search(request: Request, q: str = Query(..., min_length=1, max_length=200), plan: Optional[str] = None,
                           limit: int = Query(50, ge=1, le=1000), format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
-        items = [] if explain else await run(search, q, limit=limit, plan=plan)
-        return answer(request, items, "search", ["texts"], format, explain, {"q": q})
+        if explain:
+            return answer(request, [], "search", ["texts"], format, explain, {"q": q})
+        return await reply(request, "search", ["texts"], format, search, q, limit=limit, plan=plan)
 
     def listing(path: str, name: str, fn, query: str, one):
         @router.get(path, summary=f"{name}, each with the duties that point to it", name=f"list_{name}")
         async def many(request: Request, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
-            items = [] if explain else await run(fn)
-            return answer(request, items, name, [query], format, explain)
+            if explain:
+                return answer(request, [], name, [query], format, explain)
+            return await reply(request, name, [query], format, fn)
 
         @router.get(path + "/{iri:path}", summary=f"One of {name} by IRI", name=f"get_{name}")
         async def single(request: Request, iri: str, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
@@ -75,8 +88,9 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
 
     @router.get("/indicators", summary="Quantitative targets with their duty")
     async def indicators(request: Request, plan: Optional[str] = None, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
-        items = [] if explain else await run(listings.indicators, plan=plan)
-        return answer(request, items, "indicators", ["indicators"], format, explain, {"planId": plan})
+        if explain:
+            return answer(request, [], "indicators", ["indicators"], format, explain, {"planId": plan})
+        return await reply(request, "indicators", ["indicators"], format, listings.indicators, plan=plan)
 
     @router.get("/shared-facilities", summary="Departments that share a facility type (rolled up the hierarchy)")
     async def shared(request: Request, facility: Optional[str] = Query(None, description="facility type IRI"),
@@ -84,36 +98,42 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
                      min_departments: int = Query(2, ge=1), format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
         if facility is not None and not is_iri(facility):
             raise HTTPException(400, "facility must be a facility type IRI")
-        items = [] if explain else await run(reports.shared_facilities, facility=facility, department=department,
-                                             min_departments=min_departments)
-        return answer(request, items, "shared-facilities", ["shared_facilities"], format, explain, {"facility": facility})
+        if explain:
+            return answer(request, [], "shared-facilities", ["shared_facilities"], format, explain, {"facility": facility})
+        return await reply(request, "shared-facilities", ["shared_facilities"], format, reports.shared_facilities,
+                           facility=facility, department=department, min_departments=min_departments)
 
     @router.get("/orphans", summary="Orphaned duties with machine-readable reasons, and plan-level gaps")
     async def orphan_list(request: Request, reason: Optional[str] = None, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
-        items = [] if explain else await run(reports.orphans, reason=reason)
-        return answer(request, items, "orphans", ["orphans"], format, explain)
+        if explain:
+            return answer(request, [], "orphans", ["orphans"], format, explain)
+        return await reply(request, "orphans", ["orphans"], format, reports.orphans, reason=reason)
 
     @router.get("/duplicates", summary="Duplicate pairs and parallel families")
     async def dup_list(request: Request, kind: Optional[str] = Query(None, pattern="^(duplicate|parallel)$"),
                        min_score: float = Query(0.0, ge=0, le=1), format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
-        items = [] if explain else await run(reports.duplicates, kind=kind, min_score=min_score)
-        return answer(request, items, "duplicates", ["duplicates"], format, explain)
+        if explain:
+            return answer(request, [], "duplicates", ["duplicates"], format, explain)
+        return await reply(request, "duplicates", ["duplicates"], format, reports.duplicates, kind=kind, min_score=min_score)
 
     @router.get("/dependencies", summary="Task dependencies (from depends on to) with kind and evidence")
     async def dep_list(request: Request, kind: Optional[str] = None, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
-        items = [] if explain else await run(reports.dependencies, kind=kind)
-        return answer(request, items, "dependencies", ["dependencies"], format, explain, {"kind": kind})
+        if explain:
+            return answer(request, [], "dependencies", ["dependencies"], format, explain, {"kind": kind})
+        return await reply(request, "dependencies", ["dependencies"], format, reports.dependencies, kind=kind)
 
     @router.get("/alignments", summary="Cross-plan correspondences, best first")
     async def align_list(request: Request, task: Optional[str] = None, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
         if task is not None and not is_iri(task):
             raise HTTPException(400, "task must be a duty IRI")
-        items = [] if explain else await run(reports.alignments, task=task)
-        return answer(request, items, "alignments", ["alignments"], format, explain, {"task": task})
+        if explain:
+            return answer(request, [], "alignments", ["alignments"], format, explain, {"task": task})
+        return await reply(request, "alignments", ["alignments"], format, reports.alignments, task=task)
 
     @router.get("/centrality", summary="Departments most central in the department–facility network")
     async def central(request: Request, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
-        items = [] if explain else await run(reports.centrality)
-        return answer(request, items, "centrality", ["centrality"], format, explain)
+        if explain:
+            return answer(request, [], "centrality", ["centrality"], format, explain)
+        return await reply(request, "centrality", ["centrality"], format, reports.centrality)
 
     return router

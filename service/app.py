@@ -120,14 +120,13 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     def after_write() -> None:
         cache.invalidate()
         if settings.warm:
-            warm_up(cache, db)
+            app.state.warming = warm_up(cache, db)
 
     app.include_router(build_load_router(lambda: db, gate, settings.token, settings.allow_load, after_write))
     app.include_router(build_api_router(lambda: db, cache))
     app.include_router(build_viz_router(lambda: db))
     app.include_router(build_pages_router(lambda: db, cache))
-    if settings.warm:
-        warm_up(cache, db)
+    app.state.warming = warm_up(cache, db) if settings.warm else None
     # Middleware added last runs first: the body limit before the gate, so a too-large upload never waits.
     app.add_middleware(GateMiddleware, gate=gate, exempt=("/sparql", "/api/load", "/static", "/favicon.ico"))
     security.install(app, security.BodyLimits(settings.max_body_bytes, (("/api/load", settings.max_upload_bytes),)),
@@ -144,7 +143,9 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     @app.get("/healthz", tags=["service"])
     def healthz() -> JSONResponse:
         plans = [g for g in named_graphs(db) if "/graph/plan/" in g]
-        return JSONResponse({"status": "ok", "plans": len(plans), "quads": len(db)})
+        warming = app.state.warming is not None and app.state.warming.is_alive()
+        return JSONResponse({"status": "ok", "plans": len(plans), "quads": len(db),
+                             "answers": {**cache.stats(), "warming": warming}})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -40,3 +40,8 @@ def answer(request: Request, items: Any, name: str, queries: list[str], fmt: str
     if kind != "json":
         return JSONResponse({"detail": f"unknown format {kind!r}: use json, csv or xlsx"}, status_code=400)
     return JSONResponse(items)
+
+
+def json_bytes(items: Any) -> bytes:
+    """The body JSONResponse would send, for answers kept as bytes (see service/api.py)."""
+    return JSONResponse(items).body
