@@ -1,6 +1,13 @@
-"""Run every analysis over the whole store and write the results back as RDF, into one named graph
-(…/graph/analysis) replaced in one transaction — so SPARQL, the API and the visualisation all see them.
-Runs after every load; `dutygraph analyse` runs it again."""
+"""Run the analyses and write their results back as RDF, so SPARQL, the API and the visualisation see them.
+
+Two kinds of result, two kinds of named graph:
+* per plan — orphans and gaps, duplicates and parallel families, dependencies: they depend on that plan's duties
+  only and live in …/graph/analysis/plan/<plan id>. A load re-analyses the plans it loads, nothing else.
+* across plans — alignments and department centrality: they live in …/graph/analysis and are recomputed
+  from every plan's duties at each load (alignment is blocked by neighbour plans, see graph/alignment.py).
+
+A load writes its plans, their per-plan results and the new cross-plan results in one transaction
+(graph/load.py); `dutygraph analyse` recomputes everything, also in one transaction."""
 from __future__ import annotations
 
 import time
@@ -15,10 +22,16 @@ from .dependencies import find_dependencies
 from .duplicates import find_in_plan
 from .orphans import orphans
 from .sharing import department_centrality
-from .store import GraphPayload, replace_graphs
+from .store import GraphPayload, named_graphs, replace_graphs
 from .tasks import list_tasks
 
 ANALYSIS_GRAPH = ns.GRAPH + "analysis"
+PLAN_ANALYSIS_PREFIX = ns.GRAPH + "analysis/plan/"
+
+
+def plan_analysis_graph(plan_id: str) -> str:
+    """The named graph holding one plan's own analysis results."""
+    return PLAN_ANALYSIS_PREFIX + ns.slug(plan_id)
 
 
 @dataclass
@@ -53,37 +66,68 @@ def _lit(value: Any) -> ox.Literal:
 RDF_TYPE = _n(ns.RDF + "type")
 
 
-def run_analysis(store: ox.Store) -> AnalysisResult:
-    """Analyse the store and replace its analysis graph (one transaction)."""
-    result, payload = compute_analysis(store)
-    result.triples = replace_graphs(store, [payload])
+def run_analysis(store: ox.Store, plans: list[str] | None = None) -> AnalysisResult:
+    """Re-analyse `plans` (all when None) and everything across plans; one transaction. A full run also
+    drops the per-plan results of plans the store no longer holds."""
+    result = AnalysisResult()
+    clock = time.perf_counter()
+    everything = _all_tasks(store)
+    result.seconds["read"] = round(time.perf_counter() - clock, 3)
+    scope = set(plans) if plans is not None else {t["plan"]["id"] for t in everything}
+    mine = [t for t in everything if t["plan"]["id"] in scope]
+    graphs = [ns.plan_graph(p) for p in sorted(scope)] if plans is not None else None
+    payloads = plan_findings(store, mine, sorted(scope), result, graphs) + [cross_plan_findings(everything, result)]
+    if plans is None:
+        live = {plan_analysis_graph(p) for p in scope}
+        payloads += [GraphPayload(g, []) for g in named_graphs(store) if g.startswith(PLAN_ANALYSIS_PREFIX) and g not in live]
+    result.triples = replace_graphs(store, payloads)
     return result
 
 
-def compute_analysis(store: ox.Store) -> tuple[AnalysisResult, GraphPayload]:
-    """Every analysis over the store's plans; the analysis graph's triples are returned, not written."""
-    result = AnalysisResult()
-    clock = time.perf_counter()
-    tasks = _all_tasks(store)
-    result.seconds["read"] = time.perf_counter() - clock
-
-    def timed(name, fn):
-        start = time.perf_counter()
-        value = fn()
-        result.seconds[name] = round(time.perf_counter() - start, 3)
-        return value
-
+def plan_findings(store: ox.Store, tasks: list[dict[str, Any]], plans: list[str], result: AnalysisResult,
+                  graphs: list[str] | None = None) -> list[GraphPayload]:
+    """Orphans, duplicates and dependencies of `tasks` (the duties of `plans`), one payload per plan —
+    empty ones too, so a re-load clears what no longer holds. `store` must hold those plans' graphs; SHACL
+    validation reads only `graphs` when given."""
     by_plan: dict[str, list[dict[str, Any]]] = {}
     for task in tasks:
         by_plan.setdefault(task["plan"]["id"], []).append(task)
-    result.orphans = timed("orphans", lambda: orphans(store, tasks))
-    result.duplicates = timed("duplicates", lambda: [f.as_json() for items in by_plan.values() for f in find_in_plan(items)])
-    result.dependencies = timed("dependencies", lambda: find_dependencies(tasks))
-    result.alignments = timed("alignments", lambda: align(tasks))
-    result.sharing = timed("sharing", lambda: {"centrality": department_centrality(tasks)})
-    triples = _triples(result)
-    result.triples = len(triples)
-    return result, GraphPayload(ANALYSIS_GRAPH, triples)
+    found = AnalysisResult()
+    found.orphans = _timed(result, "orphans", lambda: orphans(store, tasks, graphs))
+    found.duplicates = _timed(result, "duplicates",
+                              lambda: [f.as_json() for items in by_plan.values() for f in find_in_plan(items)])
+    found.dependencies = _timed(result, "dependencies", lambda: find_dependencies(tasks))
+    result.orphans += found.orphans
+    result.duplicates += found.duplicates
+    result.dependencies += found.dependencies
+    per_plan: dict[str, list[tuple]] = {p: [] for p in plans}
+    for entry in found.orphans:
+        per_plan.setdefault(entry["plan"], []).extend(_orphan_triples(entry))
+    for entry in found.duplicates:
+        per_plan.setdefault(ns.plan_of_task(entry["tasks"][0]) or "", []).extend(_duplicate_triples(entry))
+    for dep in found.dependencies:
+        per_plan.setdefault(ns.plan_of_task(dep["from"]) or "", []).extend(_dependency_triples(dep))
+    return [GraphPayload(plan_analysis_graph(p), triples) for p, triples in sorted(per_plan.items())]
+
+
+def cross_plan_findings(tasks: list[dict[str, Any]], result: AnalysisResult) -> GraphPayload:
+    """Alignments and centrality over every plan's duties (in plan id order), as the cross-plan graph."""
+    result.alignments = _timed(result, "alignments", lambda: align(tasks))
+    result.sharing = _timed(result, "sharing", lambda: {"centrality": department_centrality(tasks)})
+    triples: list[tuple] = []
+    for entry in result.alignments:
+        triples += _alignment_triples(entry)
+    for dept in result.sharing.get("centrality", []):
+        triples += [(_n(dept["iri"]), _dg("centrality"), _lit(float(dept["eigenvector"]))),
+                    (_n(dept["iri"]), _dg("betweenness"), _lit(float(dept["betweenness"])))]
+    return GraphPayload(ANALYSIS_GRAPH, triples)
+
+
+def _timed(result: AnalysisResult, name: str, fn):
+    start = time.perf_counter()
+    value = fn()
+    result.seconds[name] = round(result.seconds.get(name, 0.0) + time.perf_counter() - start, 3)
+    return value
 
 
 def _all_tasks(store: ox.Store) -> list[dict[str, Any]]:
@@ -101,44 +145,45 @@ def _finding(key: str) -> ox.NamedNode:
     return _n(f"{ns.ID}finding/{ns.slug(key)}")
 
 
-def _triples(result: AnalysisResult) -> list[tuple]:
+def _orphan_triples(entry: dict[str, Any]) -> list[tuple]:
+    if entry["task"]:
+        return [(_n(entry["task"]), _dg("orphanReason"), _lit(reason)) for reason in entry["reasons"]]
+    about = entry.get("facility_type") or entry.get("unit") or ""
+    f = _finding(f"gap/{entry['plan']}/{entry['reasons'][0]}/{about}")
+    return [(f, RDF_TYPE, _dg("Finding")), (f, _dg("findingKind"), _lit("gap")),
+            (f, _dg("reason"), _lit(entry["reasons"][0])), (f, _dg("aboutLabel"), ox.Literal(about, language="zh")),
+            (f, _dg("partOf"), _n(ns.plan_iri(entry["plan"])))] + [(f, _dg("member"), _n(t)) for t in entry["evidence"]]
+
+
+def _duplicate_triples(entry: dict[str, Any]) -> list[tuple]:
+    f = _finding(f"{entry['kind']}/" + "|".join(entry["tasks"]))
+    out = [(f, RDF_TYPE, _dg("Finding")), (f, _dg("findingKind"), _lit(entry["kind"])),
+           (f, _dg("score"), _lit(float(entry["score"]))), (f, _dg("evidence"), ox.Literal(entry["evidence"], language="zh"))]
+    out += [(f, _dg("member"), _n(t)) for t in entry["tasks"]]
+    edge = _dg("duplicateOf" if entry["kind"] == "duplicate" else "parallelWith")
+    for a, b in zip(entry["tasks"], entry["tasks"][1:]):
+        out += [(_n(a), edge, _n(b)), (_n(b), edge, _n(a))]
+    return out
+
+
+def _dependency_triples(dep: dict[str, Any]) -> list[tuple]:
+    f = _finding(f"dependency/{dep['from']}|{dep['to']}")
+    out = [(_n(dep["from"]), _dg("dependsOn"), _n(dep["to"])), (f, RDF_TYPE, _dg("Finding")),
+           (f, _dg("findingKind"), _lit("dependency")), (f, _dg("dependencyKind"), _lit(dep["kind"])),
+           (f, _dg("dependent"), _n(dep["from"])), (f, _dg("prerequisite"), _n(dep["to"])),
+           (f, _dg("evidence"), ox.Literal(dep["evidence"], language="zh"))]
+    if "score" in dep:
+        out.append((f, _dg("score"), _lit(float(dep["score"]))))
+    return out
+
+
+def _alignment_triples(entry: dict[str, Any]) -> list[tuple]:
     out: list[tuple] = []
-    for entry in result.orphans:
-        if entry["task"]:
-            for reason in entry["reasons"]:
-                out.append((_n(entry["task"]), _dg("orphanReason"), _lit(reason)))
-        else:
-            about = entry.get("facility_type") or entry.get("unit") or ""
-            f = _finding(f"gap/{entry['plan']}/{entry['reasons'][0]}/{about}")
-            out += [(f, RDF_TYPE, _dg("Finding")), (f, _dg("findingKind"), _lit("gap")),
-                    (f, _dg("reason"), _lit(entry["reasons"][0])), (f, _dg("aboutLabel"), ox.Literal(about, language="zh")),
-                    (f, _dg("partOf"), _n(ns.plan_iri(entry["plan"])))]
-            out += [(f, _dg("member"), _n(t)) for t in entry["evidence"]]
-    for entry in result.duplicates:
-        f = _finding(f"{entry['kind']}/" + "|".join(entry["tasks"]))
-        out += [(f, RDF_TYPE, _dg("Finding")), (f, _dg("findingKind"), _lit(entry["kind"])),
-                (f, _dg("score"), _lit(float(entry["score"]))), (f, _dg("evidence"), ox.Literal(entry["evidence"], language="zh"))]
-        out += [(f, _dg("member"), _n(t)) for t in entry["tasks"]]
-        edge = _dg("duplicateOf" if entry["kind"] == "duplicate" else "parallelWith")
-        for a, b in zip(entry["tasks"], entry["tasks"][1:]):
-            out += [(_n(a), edge, _n(b)), (_n(b), edge, _n(a))]
-    for dep in result.dependencies:
-        f = _finding(f"dependency/{dep['from']}|{dep['to']}")
-        out += [(_n(dep["from"]), _dg("dependsOn"), _n(dep["to"])), (f, RDF_TYPE, _dg("Finding")),
-                (f, _dg("findingKind"), _lit("dependency")), (f, _dg("dependencyKind"), _lit(dep["kind"])),
-                (f, _dg("dependent"), _n(dep["from"])), (f, _dg("prerequisite"), _n(dep["to"])),
-                (f, _dg("evidence"), ox.Literal(dep["evidence"], language="zh"))]
-        if "score" in dep:
-            out.append((f, _dg("score"), _lit(float(dep["score"]))))
-    for entry in result.alignments:
-        for rank, cand in enumerate(entry["candidates"], start=1):
-            f = _finding(f"correspondence/{entry['task']}|{cand['task']}")
-            out += [(f, RDF_TYPE, _dg("Finding")), (f, _dg("findingKind"), _lit("correspondence")),
-                    (f, _dg("dependent"), _n(entry["task"])), (f, _dg("prerequisite"), _n(cand["task"])),
-                    (f, _dg("score"), _lit(float(cand["score"]))), (f, _dg("rank"), _lit(rank))]
-            if rank == 1:
-                out.append((_n(entry["task"]), _dg("correspondsTo"), _n(cand["task"])))
-    for dept in result.sharing.get("centrality", []):
-        out += [(_n(dept["iri"]), _dg("centrality"), _lit(float(dept["eigenvector"]))),
-                (_n(dept["iri"]), _dg("betweenness"), _lit(float(dept["betweenness"])))]
+    for rank, cand in enumerate(entry["candidates"], start=1):
+        f = _finding(f"correspondence/{entry['task']}|{cand['task']}")
+        out += [(f, RDF_TYPE, _dg("Finding")), (f, _dg("findingKind"), _lit("correspondence")),
+                (f, _dg("dependent"), _n(entry["task"])), (f, _dg("prerequisite"), _n(cand["task"])),
+                (f, _dg("score"), _lit(float(cand["score"]))), (f, _dg("rank"), _lit(rank))]
+        if rank == 1:
+            out.append((_n(entry["task"]), _dg("correspondsTo"), _n(cand["task"])))
     return out

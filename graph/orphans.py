@@ -19,15 +19,20 @@ SH = rdflib.Namespace(ns.SH)
 REASONS = ("collective_only", "empty_task", "no_deadline", "open_ended", "no_requirements")
 
 
-def shacl_reasons(store: ox.Store) -> dict[str, set[str]]:
-    """Run the duty shapes over the plan graphs; task IRI → reason codes from the violated shapes."""
+def shacl_reasons(store: ox.Store, graphs: list[str] | None = None) -> dict[str, set[str]]:
+    """Run the duty shapes over the plan graphs (only `graphs` when given: the plans being re-analysed);
+    task IRI → reason codes from the violated shapes."""
     data = rdflib.Graph()
     shape_query = """
         PREFIX dg: <https://w3id.org/dutygraph/ontology#>
         CONSTRUCT { ?t a ?c ; dg:statement ?s ; dg:responsible ?d ; dg:deadline ?dl }
         WHERE { ?t a ?c . FILTER(?c IN (dg:TableTask, dg:ScheduleItem))
                 OPTIONAL { ?t dg:statement ?s } OPTIONAL { ?t dg:responsible ?d } OPTIONAL { ?t dg:deadline ?dl } }"""
-    nt = store.query(shape_query, use_default_graph_as_union=True).serialize(format=ox.RdfFormat.N_TRIPLES)
+    if graphs is not None and isinstance(store, ox.Store):
+        found = store.query(shape_query, default_graph=[ox.NamedNode(g) for g in graphs])
+    else:
+        found = store.query(shape_query, use_default_graph_as_union=True)
+    nt = found.serialize(format=ox.RdfFormat.N_TRIPLES)
     data.parse(data=nt.decode("utf-8"), format="nt")
     shapes = rdflib.Graph().parse(str(ontology.path("shapes.ttl")), format="turtle")
     _, report, _ = validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
@@ -41,9 +46,10 @@ def shacl_reasons(store: ox.Store) -> dict[str, set[str]]:
     return reasons
 
 
-def orphans(store: ox.Store, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One entry per orphaned duty (reasons in a fixed order), then the plan-level gaps (task null)."""
-    from_shapes = shacl_reasons(store)
+def orphans(store: ox.Store, tasks: list[dict[str, Any]], graphs: list[str] | None = None) -> list[dict[str, Any]]:
+    """One entry per orphaned duty (reasons in a fixed order), then the plan-level gaps (task null);
+    `graphs` narrows the SHACL validation to the plans of `tasks`."""
+    from_shapes = shacl_reasons(store, graphs)
     plans_with_requirements = {t["plan"]["id"] for t in tasks if t.get("requirements")}
     out: list[dict[str, Any]] = []
     for task in tasks:
