@@ -15,6 +15,7 @@ from dutygraph.loaders.detect import SUPPORTED_SUFFIXES
 
 from . import namespaces as ns
 from .build import plan_triples
+from .tasks import list_tasks
 from .store import BULK_THRESHOLD, GraphPayload, bulk_replace, replace_graphs
 
 TRIPLES_PER_TASK = 50      # measured on the samples: 21,237 triples for 433 duties
@@ -107,20 +108,17 @@ def _read_unique(path: Path, layout: str | None, seen: dict[str, str]) -> PlanRe
 
 
 def load_plans(store: ox.Store, plans: list[PlanRecord], analyse: bool = True) -> LoadReport:
-    """Replace the plans' graphs and the analysis graph. An ordinary load into the embedded store is ONE
-    transaction: the analyses run on an in-memory copy of the store as it will be, and plans, ontology and
-    analysis results are written together, so a crash leaves exactly the old or exactly the new state.
-    A large load streams each plan's triples into the bulk loader as they are built (see
-    store.bulk_replace: all or nothing, by a journal) and then re-runs the analyses in a second step."""
+    """Replace the plans' graphs and their analysis results. An ordinary load into the embedded store is ONE
+    transaction: the loaded plans are analysed on an in-memory store holding just them (and the ontology),
+    the cross-plan results from their duties and those of the plans already stored, and plans, ontology and
+    results are written together, so a crash leaves exactly the old or exactly the new state. A large load
+    streams each plan's triples into the bulk loader as they are built (see store.bulk_replace: all or
+    nothing, by a journal) and then analyses the loaded plans in a second step."""
     report = LoadReport(plans=plans)
     large = sum(len(p.tasks) for p in plans) * TRIPLES_PER_TASK > BULK_THRESHOLD
     if analyse and not large and isinstance(store, ox.Store):
-        from .analysis import compute_analysis
-
         payloads = [plan_triples(p) for p in plans] + [ontology_payload()]
-        scratch = _future_copy(store, payloads)
-        _, analysis_payload = compute_analysis(scratch)
-        report.triples = replace_graphs(store, payloads + [analysis_payload])
+        report.triples = replace_graphs(store, payloads + _analysis_payloads(store, payloads, [p.plan_id for p in plans]))
         return report
     if large:
         graphs = [ns.plan_graph(p.plan_id) for p in plans] + [ns.ONTOLOGY_GRAPH]
@@ -130,25 +128,85 @@ def load_plans(store: ox.Store, plans: list[PlanRecord], analyse: bool = True) -
     if analyse:
         from .analysis import run_analysis
 
-        run_analysis(store)
+        run_analysis(store, plans=[p.plan_id for p in plans])
     return report
 
 
-def _future_copy(store: ox.Store, payloads: list[GraphPayload]) -> ox.Store:
-    """An in-memory store holding what `store` will hold once `payloads` replace their graphs."""
-    from .analysis import ANALYSIS_GRAPH
+def _analysis_payloads(store: ox.Store, payloads: list[GraphPayload], loaded: list[str]) -> list[GraphPayload]:
+    """The analysis graphs as they will be once `payloads` are written: the loaded plans analysed on their
+    own, then alignment and centrality over them and every other stored plan (read plan by plan)."""
+    from .analysis import AnalysisResult, _all_tasks, cross_plan_findings, plan_findings
+    from .queries import select
 
-    replaced = {p.graph for p in payloads} | {ANALYSIS_GRAPH}
     scratch = ox.Store()
-    scratch.bulk_extend(q for q in store if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in replaced))
     scratch.bulk_extend(ox.Quad(s, p, o, ox.NamedNode(payload.graph)) for payload in payloads for s, p, o in payload.triples)
-    return scratch
+    new_tasks = _all_tasks(scratch)
+    result = AnalysisResult()
+    findings = plan_findings(scratch, new_tasks, sorted(loaded), result)
+    stored = sorted({row["planId"] for row in select(store, "stats")} - set(loaded))
+    others = [t for plan in stored for t in list_tasks(store, plan=plan)]
+    everything = sorted(others + new_tasks, key=lambda t: t["plan"]["id"])     # stable: document order within a plan
+    return findings + [cross_plan_findings(everything, result)]
 
 
 def _stream(plans: list[PlanRecord]) -> Iterator[tuple]:
     """One plan's triples at a time, so only one plan's worth is in memory beside the store's batch."""
     for payload in chain((plan_triples(p) for p in plans), [ontology_payload()]):
         yield from ((s, p, o, payload.graph) for s, p, o in payload.triples)
+
+
+RDF_SUFFIXES = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG", ".jsonld": "JSON_LD", ".rdf": "RDF_XML",
+                ".owl": "RDF_XML"}
+
+
+def is_rdf_file(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in RDF_SUFFIXES
+
+
+def user_graph_problem(iri: str) -> str | None:
+    """Why `iri` cannot be the graph user RDF is loaded into (None when it can): it must be an absolute
+    http(s) IRI and not one of dutygraph's own graphs (plans, ontology, analysis, load bookkeeping)."""
+    scheme, _, rest = iri.partition(":")
+    if scheme.lower() not in ("http", "https") or not rest.startswith("//") or len(rest) <= 2 or rest[2] == "/":
+        return f"graph {iri!r} is not an absolute http(s) IRI"
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        return f"graph {iri!r} is not a valid IRI: {exc}"
+    if ns.is_reserved_graph(iri):
+        return f"graph <{iri}> is one of dutygraph's own graphs (plans, ontology, analysis); choose another IRI"
+    return None
+
+
+def read_rdf(paths: Iterable[Path], graph: str | None = None) -> list[GraphPayload]:
+    """Parse RDF files (before the store is touched) into one payload per graph they fill. Triples in a file's
+    default graph go into `graph` if given, else into the file's own graph …/graph/file/<name>; quads in a
+    named graph (.nq, .trig, JSON-LD) keep their graph name. Every graph is replaced as a whole on load (the
+    target graph even if it ends up empty). Blank nodes are renamed per file so two files never share one.
+    Raises LoadError (FILE:LINE: message) for a file that does not parse or that writes into one of
+    dutygraph's own graphs."""
+    graphs: dict[str, list] = {}
+    for path in map(Path, paths):
+        target = graph or ns.file_graph(path.name)
+        graphs.setdefault(target, [])
+        fmt = getattr(ox.RdfFormat, RDF_SUFFIXES[path.suffix.lower()])
+        try:
+            for quad in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True):
+                name = quad.graph_name
+                if isinstance(name, ox.DefaultGraph):
+                    into = target
+                elif isinstance(name, ox.NamedNode) and not ns.is_reserved_graph(name.value):
+                    into = name.value
+                elif isinstance(name, ox.NamedNode):
+                    raise LoadError(path.name, f"graph <{name.value}> is one of dutygraph's own graphs")
+                else:
+                    raise LoadError(path.name, f"graph {name} has a blank-node name; name it with an IRI")
+                graphs.setdefault(into, []).append((quad.subject, quad.predicate, quad.object))
+        except SyntaxError as exc:
+            raise LoadError(path.name, exc.msg or str(exc), exc.lineno) from exc
+        except (ValueError, OSError) as exc:
+            raise LoadError(path.name, str(exc)) from exc
+    return [GraphPayload(g, triples) for g, triples in graphs.items()]
 
 
 def load_files(store: ox.Store, paths: Iterable[Path], layout: str | None = None,

@@ -31,6 +31,20 @@ def slug(text: str) -> str:
     return quote(text.strip(), safe="-_.~")
 
 
+FILE_GRAPH = GRAPH + "file/"
+
+
+def file_graph(file_name: str) -> str:
+    """Where an RDF file given to `load` goes unless --graph names another graph."""
+    return f"{FILE_GRAPH}{slug(file_name)}"
+
+
+def is_reserved_graph(iri: str) -> bool:
+    """dutygraph's own graphs (plans, ontology, analysis, and the load journal and staging graphs) are
+    everything under …/graph/ except the users' …/graph/file/…; user RDF must not replace them."""
+    return iri.startswith(GRAPH) and not iri.startswith(FILE_GRAPH)
+
+
 def plan_iri(plan_id: str) -> str:
     return f"{ID}plan/{slug(plan_id)}"
 

@@ -49,22 +49,37 @@ def load(
     store: Optional[str] = StoreOpt,
     layout: Optional[str] = typer.Option(None, "--format", help=f"Force a layout: {', '.join(LAYOUTS)} (Office files are read by suffix)."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Load the good files and list the bad ones (default: all or nothing)."),
+    graph: Optional[str] = typer.Option(
+        None, "--graph", metavar="IRI",
+        help="Put the triples of the RDF files given into this named graph (replacing it) instead of …/graph/file/<name>. "
+             "Only when every path is an RDF file; an absolute http(s) IRI, not one of dutygraph's own graphs "
+             "(…/graph/plan/…, …/graph/ontology, …/graph/analysis). In .nq/.trig files only the default graph's "
+             "triples go there; their named graphs keep their own names."),
 ) -> None:
     """Load documents into the store. All or nothing: if any file fails, the store is left unchanged
-    (unless --skip-bad). RDF files (.ttl .nt .nq .trig .jsonld .rdf) go into their own named graph."""
+    (unless --skip-bad). RDF files (.ttl .nt .nq .trig .jsonld .rdf) go into their own named graph
+    …/graph/file/<name> (or the graph given by --graph); named graphs inside .nq/.trig files keep their names."""
     from rich.progress import Progress
 
-    from dutygraph.graph.load import document_paths, load_plans, read_folder
+    from dutygraph.graph.load import document_paths, is_rdf_file, load_plans, read_folder, read_rdf, user_graph_problem
 
     for p in paths:
         if not p.exists():
             _fail(f"{p}: no such file or folder; nothing was loaded")
-    rdf_files = [p for p in paths if p.is_file() and p.suffix.lower() in RDF_SUFFIXES]
+    rdf_files = [p for p in paths if is_rdf_file(p)]
     documents = [p for p in paths if p not in rdf_files]
+    if graph is not None:
+        if documents:
+            _fail(f"--graph is only for RDF files (.ttl .nt .nq .trig .jsonld .rdf), not {', '.join(map(str, documents))}; "
+                  "load documents in a separate command; nothing was loaded", 2)
+        problem = user_graph_problem(graph)
+        if problem:
+            _fail(f"--graph: {problem}; nothing was loaded", 2)
     files = document_paths(documents)
     if not files and not rdf_files:
         _fail("no supported documents found; nothing was loaded")
     try:
+        rdf_payloads = read_rdf(rdf_files, graph)
         with Progress(transient=True) as progress:
             bar = progress.add_task("reading", total=len(files))
             plans, failures = read_folder(files, layout, skip_bad=skip_bad,
@@ -72,8 +87,8 @@ def load(
     except LoadError as exc:
         _fail(f"{exc}; nothing was loaded")
     db = _open(store)
-    if rdf_files:
-        _load_rdf(db, rdf_files)
+    if rdf_payloads:
+        _write_rdf(db, rdf_payloads, len(rdf_files))
     report = load_plans(db, plans) if plans else None
     for plan in plans:
         for warning in plan.warnings:
@@ -86,27 +101,13 @@ def load(
             raise typer.Exit(1)
 
 
-RDF_SUFFIXES = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG", ".jsonld": "JSON_LD", ".rdf": "RDF_XML",
-                ".owl": "RDF_XML"}
+def _write_rdf(db, payloads, files: int) -> None:
+    """Reference data users add beside the plans: each payload replaces its named graph, all in one update."""
+    from dutygraph.graph.store import replace_graphs
 
-
-def _load_rdf(db, files: list[Path]) -> None:
-    """Reference data users add beside the plans: each file replaces the named graph …/graph/file/<name>."""
-    import pyoxigraph as ox
-
-    from dutygraph.graph import namespaces as ns
-    from dutygraph.graph.store import GraphPayload, replace_graphs
-
-    payloads = []
-    for path in files:
-        graph = f"{ns.GRAPH}file/{ns.slug(path.name)}"
-        try:
-            quads = list(ox.parse(path=str(path), format=getattr(ox.RdfFormat, RDF_SUFFIXES[path.suffix.lower()])))
-        except (SyntaxError, ValueError, OSError) as exc:
-            _fail(f"{path.name}: {exc}; nothing was loaded")
-        payloads.append(GraphPayload(graph, [(q.subject, q.predicate, q.object) for q in quads]))
     count = replace_graphs(db, payloads)
-    typer.echo(f"loaded {count} triples from {len(files)} RDF file(s)")
+    names = ", ".join(f"<{p.graph}>" for p in payloads)
+    typer.echo(f"loaded {count} triples from {files} RDF file(s) into {names}")
 
 
 @app.command()

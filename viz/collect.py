@@ -7,7 +7,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .model import EdgeKind, Graph, Node, NodeKind, Edge, FocusNotFound
-from .queries import iri, select
+from .queries import iri, select, select_sorted
 
 DG = "https://w3id.org/dutygraph/ontology#"
 SKOS_BROADER = "http://www.w3.org/2004/02/skos/core#broader"
@@ -32,7 +32,8 @@ QUERY_OF: dict[NodeKind, tuple[str, str]] = {
 
 def _task(row: dict[str, Any]) -> Node:
     statement = row["statement"] or ""
-    names = [n for n in (row["leads"], row["others"]) if n]
+    # GROUP_CONCAT has no order: sort the names so the tooltip is the same whatever the engine's order
+    names = ["、".join(sorted(set(n.split("、")))) for n in (row["leads"], row["others"]) if n]
     short = statement[:14] + ("…" if len(statement) > 14 else "")
     return Node(
         id=row["task"], kind="task", label=f"{row['number']} {short}".strip(), plan=row["planId"],
@@ -73,15 +74,18 @@ BUILD = {"tasks": _task, "units": unit_node, "facility_types": facility_node, "r
 
 def whole_graph(store: ox.Store) -> Graph:
     """Every duty, every unit named on one, every plan, and every facility type, regulation and indicator
-    a duty points at (with the broader facility types above them, so the hierarchy shows)."""
+    a duty points at (with the broader facility types above them, so the hierarchy shows). Rows are sorted
+    (select_sorted), so the same store gives the same nodes and edges in the same order."""
     graph = Graph()
     for name, build in BUILD.items():
         if name == "facility_types":
             continue
-        for row in select(store, name):
+        for row in select_sorted(store, name):       # sorted: node order, and which row wins for a node
             graph.add_node(build(row))
-    facilities = {row["facility"]: facility_node(row) for row in select(store, "facility_types")}
-    edges = [(r["source"], EDGE_KIND_OF[r["predicate"]], r["target"]) for r in select(store, "edges")]
+    facilities: dict[str, Node] = {}
+    for row in select_sorted(store, "facility_types"):
+        facilities.setdefault(row["facility"], facility_node(row))
+    edges = [(r["source"], EDGE_KIND_OF[r["predicate"]], r["target"]) for r in select_sorted(store, "edges")]
     used = {t for _, kind, t in edges if kind == "concerns"}
     for concept in sorted(used):
         while concept in facilities and concept not in graph.nodes:
@@ -109,7 +113,7 @@ def fetch_node(store: ox.Store, node: str) -> Node | None:
     if kind is None:
         return None
     query, variable = QUERY_OF[kind]
-    rows = select(store, query, **{variable: iri(node)})
+    rows = select_sorted(store, query, **{variable: iri(node)})
     return BUILD[query](rows[0]) if rows else None
 
 

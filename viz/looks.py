@@ -105,7 +105,7 @@ def legend(nodes: list[Node], edges: list[Edge]) -> dict[str, list[dict[str, Any
         "nodes": [{"kind": k, "label": NODE_LOOKS[k].label, "shape": NODE_LOOKS[k].shape,
                    "colour": NODE_LOOKS[k].colour} for k in NODE_KINDS if k in kinds],
         "functions": [{"function": f, "label": label, "colour": function_colour(f)}
-                      for f, label in sorted(functions, key=lambda x: x[1])],
+                      for f, label in sorted(functions, key=lambda x: (x[1], x[0] or ""))],
         "edges": [{"kind": k, "label": EDGE_LOOKS[k].label, "colour": EDGE_LOOKS[k].colour,
                    "dashes": EDGE_LOOKS[k].dashes} for k in EDGE_KINDS if k in edge_kinds],
         "orphan": [{"label": "红圈 = 无人明确负责 orphan duty", "colour": ORPHAN_RING}]

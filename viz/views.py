@@ -7,7 +7,7 @@ from collections import deque
 import pyoxigraph as ox
 
 from . import collect
-from .queries import select
+from .queries import select, select_sorted
 from .model import VIEWS, Edge, Filters, Graph, Node, VizError
 
 START_HUBS = 24          # units and facility types shown on the start view, most connected first
@@ -43,7 +43,7 @@ def start_view(store: ox.Store) -> Graph:
     whole = collect.whole_graph(store)
     degree = {n: len(adj) for n, adj in whole.neighbours().items()}
     hubs = sorted((n for n in whole.nodes.values() if n.kind in ("department", "facility")),
-                  key=lambda n: (-degree[n.id], n.label))[:START_HUBS]
+                  key=lambda n: (-degree[n.id], n.label, n.id))[:START_HUBS]
     keep = {n.id for n in whole.nodes.values() if n.kind == "plan"} | {n.id for n in hubs}
     graph = whole.subgraph(keep)
     graph.edges.clear()
@@ -83,8 +83,12 @@ def focus_view(store: ox.Store, focus: str, depth: int) -> Graph:
 def sharing_view(store: ox.Store, filters: Filters) -> Graph:
     """Departments and facility types, one edge per pair weighted by the number of duties they share."""
     rows = collect.sharing_rows(store, filters.plan)
-    units = {r["unit"]: collect.unit_node(r) for r in select(store, "units")}
-    facilities = {r["facility"]: collect.facility_node(r) for r in select(store, "facility_types")}
+    units: dict[str, Node] = {}
+    for r in select_sorted(store, "units"):                 # sorted: the same row wins every time
+        units.setdefault(r["unit"], collect.unit_node(r))
+    facilities: dict[str, Node] = {}
+    for r in select_sorted(store, "facility_types"):
+        facilities.setdefault(r["facility"], collect.facility_node(r))
     wanted_facilities = _facility_set(store, filters.facility) if filters.facility else None
     graph = Graph()
     for department, facility, count in rows:
