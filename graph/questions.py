@@ -35,9 +35,10 @@ def tasks_for_facility(store: ox.Store, facility: str) -> set[str]:
 
 def find_tasks(store: ox.Store, plan: str | None = None, kind: str | None = None, department: str | None = None,
                facility: str | None = None, deadline_from: str | None = None, deadline_to: str | None = None,
-               q: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+               q: str | None = None, limit: int | None = None, index: Any = None) -> list[dict[str, Any]]:
     """Duties matching every given filter. Deadlines compare on the ISO end (YYYY, YYYY-MM, YYYY-MM-DD
-    prefixes compare as strings); a text query ranks by relevance and adds highlight segments."""
+    prefixes compare as strings); a text query ranks by relevance and adds highlight segments (over `index`,
+    graph.search.build_index, when the caller keeps one)."""
     tasks = list_tasks(store, plan=plan, kind=kind)
     if department:
         keep = tasks_for_department(store, department)
@@ -56,7 +57,7 @@ def find_tasks(store: ox.Store, plan: str | None = None, kind: str | None = None
     if q:
         from .search import search
 
-        hits = {h["task"]: h for h in search(store, q, limit=10_000, plan=plan)}
+        hits = {h["task"]: h for h in search(store, q, limit=10_000, plan=plan, index=index)}
         tasks = [dict(t, score=hits[t["id"]]["score"], highlight={"text": hits[t["id"]]["text"],
                  "requirements": hits[t["id"]]["requirements"]}) for t in tasks if t["id"] in hits]
         tasks.sort(key=lambda t: -t["score"])

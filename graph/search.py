@@ -4,7 +4,6 @@ extraction) for both index and query, BM25-style ranking, and highlights returne
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,33 +18,23 @@ K1, B = 1.2, 0.75
 
 @dataclass
 class Index:
-    version: int = -1
     docs: dict[str, dict[str, Any]] = field(default_factory=dict)
     postings: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     lengths: dict[str, int] = field(default_factory=dict)
 
 
-_lock = threading.Lock()
-_indexes: dict[int, Index] = {}
-
-
-def _index(store: ox.Store) -> Index:
-    """Built on first use and rebuilt when the store's size changes (a load or an update happened)."""
-    version = len(store)
-    with _lock:
-        index = _indexes.get(id(store))
-        if index is not None and index.version == version:
-            return index
-        index = Index(version=version)
-        for row in select(store, "texts"):
-            text = "\n".join(x for x in (row["text"], row["requirements"]) if x)
-            counts = Counter(t for t in search_tokens(text) if len(t.strip()) >= 1 and not t.isspace())
-            index.docs[row["task"]] = {"plan": row["planId"], "text": row["text"] or "", "requirements": row["requirements"] or ""}
-            index.lengths[row["task"]] = sum(counts.values())
-            for token, n in counts.items():
-                index.postings[token][row["task"]] = n
-        _indexes[id(store)] = index
-        return index
+def build_index(store: ox.Store) -> Index:
+    """The inverted index of every duty's statement and requirements. Built per call: the service keeps
+    one per store generation in its answer cache (service/api.py), the CLI searches once per process."""
+    index = Index()
+    for row in select(store, "texts"):
+        text = "\n".join(x for x in (row["text"], row["requirements"]) if x)
+        counts = Counter(t for t in search_tokens(text) if len(t.strip()) >= 1 and not t.isspace())
+        index.docs[row["task"]] = {"plan": row["planId"], "text": row["text"] or "", "requirements": row["requirements"] or ""}
+        index.lengths[row["task"]] = sum(counts.values())
+        for token, n in counts.items():
+            index.postings[token][row["task"]] = n
+    return index
 
 
 def highlight(text: str, words: list[str]) -> list[dict[str, Any]]:
@@ -68,9 +57,11 @@ def highlight(text: str, words: list[str]) -> list[dict[str, Any]]:
     return segments
 
 
-def search(store: ox.Store, query: str, limit: int = 50, plan: str | None = None) -> list[dict[str, Any]]:
-    """Ranked duties for a Chinese query (e.g. 燃气管道 安全检查), each with its highlighted text."""
-    index = _index(store)
+def search(store: ox.Store, query: str, limit: int = 50, plan: str | None = None,
+           index: Index | None = None) -> list[dict[str, Any]]:
+    """Ranked duties for a Chinese query (e.g. 燃气管道 安全检查), each with its highlighted text; `index` is
+    build_index(store) when the caller keeps one."""
+    index = index if index is not None else build_index(store)
     words = [w for w in dict.fromkeys(search_tokens(query)) if w.strip() and w not in "，。、；,. "]
     if not words or not index.docs:
         return []

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from dutygraph.graph import listings, questions, reports
-from dutygraph.graph.search import search
+from dutygraph.graph.search import build_index, search
 
 from .answer_cache import AnswerCache, call_key
 from .responses import answer, json_bytes, wants
@@ -26,6 +26,16 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
 
     async def run(fn, *args, **kwargs):
         return await run_in_threadpool(answers.call, fn, get_store(), *args, **kwargs)
+
+    def searched(store: ox.Store, q: str, limit: int = 50, plan: Optional[str] = None) -> list[dict]:
+        """search() over the index kept for this store generation (built once, not per request)."""
+        return search(store, q, limit=limit, plan=plan, index=answers.call(build_index, store))
+
+    def tasks_found(store: ox.Store, plan: Optional[str] = None, kind: Optional[str] = None,
+                    department: Optional[str] = None, facility: Optional[str] = None, deadline_from: Optional[str] = None,
+                    deadline_to: Optional[str] = None, q: Optional[str] = None, limit: Optional[int] = None) -> list[dict]:
+        return questions.find_tasks(store, plan, kind, department, facility, deadline_from, deadline_to, q, limit,
+                                    index=answers.call(build_index, store) if q else None)
 
     async def reply(request: Request, name: str, queries: list[str], fmt: Optional[str], fn, *args, **kwargs) -> Response:
         """A list answer. JSON is kept as the bytes sent (a whole-store listing at 50 plans is megabytes, and
@@ -50,7 +60,7 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
             + (["texts"] if q else [])
         if explain:
             return answer(request, [], "tasks", queries, explain=True, bindings=bindings)
-        return await reply(request, "tasks", queries, format, questions.find_tasks, plan=plan, kind=kind,
+        return await reply(request, "tasks", queries, format, tasks_found, plan=plan, kind=kind,
                            department=department, facility=facility, deadline_from=deadline_from,
                            deadline_to=deadline_to, q=q, limit=limit)
 
@@ -66,7 +76,7 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
                           limit: int = Query(50, ge=1, le=1000), format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
         if explain:
             return answer(request, [], "search", ["texts"], format, explain, {"q": q})
-        return await reply(request, "search", ["texts"], format, search, q, limit=limit, plan=plan)
+        return await reply(request, "search", ["texts"], format, searched, q, limit=limit, plan=plan)
 
     def listing(path: str, name: str, fn, query: str, one):
         @router.get(path, summary=f"{name}, each with the duties that point to it", name=f"list_{name}")

@@ -16,7 +16,7 @@ from dutygraph.graph import listings, questions, reports
 from dutygraph.graph.namespaces import plan_of_task as plan_of
 from dutygraph.graph.tasks import list_tasks
 from dutygraph.graph.queries import query_names, query_text, select
-from dutygraph.graph.search import search
+from dutygraph.graph.search import build_index, search
 
 from .answer_cache import AnswerCache
 from .security import is_iri
@@ -50,6 +50,9 @@ def build_pages_router(get_store: Callable[[], ox.Store], cache: AnswerCache | N
 
     def page(name: str, **context) -> HTMLResponse:
         return HTMLResponse(env.get_template(name).render(questions=QUESTIONS, **context))
+
+    def searched(store: ox.Store, q: str, limit: int = 50) -> list[dict]:
+        return search(store, q, limit=limit, index=answers.call(build_index, store))
 
     async def run(fn, *args, **kwargs):
         return await run_in_threadpool(answers.call, fn, get_store(), *args, **kwargs)
@@ -130,7 +133,7 @@ def build_pages_router(get_store: Callable[[], ox.Store], cache: AnswerCache | N
 
     @router.get("/search", response_class=HTMLResponse)
     async def search_page(q: Optional[str] = None):
-        hits = await run(search, q, limit=100) if q else []
+        hits = await run(searched, q, limit=100) if q else []
         return page("search.html", q=q or "", hits=hits)
 
     @router.get("/sparql-editor", response_class=HTMLResponse)

@@ -17,6 +17,7 @@ from conftest import CHENGDU, LINTONG
 
 TOKEN = "answer-cache-token-0123"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+DG = "https://w3id.org/dutygraph/ontology#"
 
 
 def test_concurrent_misses_compute_once() -> None:
@@ -147,3 +148,22 @@ def test_warm_up_fills_the_listings(served_store: ox.Store) -> None:
     assert cache.stats()["entries"] == 18            # nine answers, each also as its JSON body
     client = TestClient(create_app(Settings(), store=served_store))
     assert client.app.state.cache.enabled
+
+
+def test_search_index_follows_an_update_that_keeps_the_store_size(served_store: ox.Store) -> None:
+    """The text index is kept per store generation; an update that rewrites a statement (same number of
+    quads — the size check an earlier version relied on would miss it) is searchable at once."""
+    client = _client(served_store)
+    hit = client.get("/api/search", params={"q": "燃气"}).json()[0]
+    before = client.get("/api/search", params={"q": "氢能加注站"}).json()
+    assert hit["task"] not in [h["task"] for h in before]
+    update = (f"DELETE {{ GRAPH ?g {{ <{hit['task']}> <{DG}statement> ?s }} }} "
+              f"INSERT {{ GRAPH ?g {{ <{hit['task']}> <{DG}statement> \"开展氢能加注站安全检查\"@zh }} }} "
+              f"WHERE {{ GRAPH ?g {{ <{hit['task']}> <{DG}statement> ?s }} }}")
+    size = len(served_store)
+    assert client.post("/sparql", data={"update": update}, headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 204
+    assert len(served_store) == size
+    found = client.get("/api/search", params={"q": "氢能加注站"}).json()
+    assert found[0]["task"] == hit["task"]
+    assert "".join(seg["text"] for seg in found[0]["text"]) == "开展氢能加注站安全检查"
+    assert client.get("/api/tasks", params={"q": "氢能加注站"}).json()[0]["id"] == hit["task"]
