@@ -71,12 +71,12 @@ def run_analysis(store: ox.Store, plans: list[str] | None = None) -> AnalysisRes
     drops the per-plan results of plans the store no longer holds."""
     result = AnalysisResult()
     clock = time.perf_counter()
-    everything = _all_tasks(store)
+    scope = sorted(set(plans) if plans is not None else _plan_ids(store))
+    mine = _all_tasks(store, scope)
+    everything = cross_plan_inputs(store)
     result.seconds["read"] = round(time.perf_counter() - clock, 3)
-    scope = set(plans) if plans is not None else {t["plan"]["id"] for t in everything}
-    mine = [t for t in everything if t["plan"]["id"] in scope]
-    graphs = [ns.plan_graph(p) for p in sorted(scope)] if plans is not None else None
-    payloads = plan_findings(store, mine, sorted(scope), result, graphs) + [cross_plan_findings(everything, result)]
+    graphs = [ns.plan_graph(p) for p in scope] if plans is not None else None
+    payloads = plan_findings(store, mine, scope, result, graphs) + [cross_plan_findings(everything, result)]
     if plans is None:
         live = {plan_analysis_graph(p) for p in scope}
         payloads += [GraphPayload(g, []) for g in named_graphs(store) if g.startswith(PLAN_ANALYSIS_PREFIX) and g not in live]
@@ -130,15 +130,42 @@ def _timed(result: AnalysisResult, name: str, fn):
     return value
 
 
-def _all_tasks(store: ox.Store) -> list[dict[str, Any]]:
-    """list_tasks(store), read plan by plan (each from its own graph): the single query over the union runs
-    out of memory at 150,000 duties, one plan at a time costs that plan. Same order (plan id first)."""
-    if not isinstance(store, ox.Store):
-        return list_tasks(store)
+def _plan_ids(store: ox.Store) -> list[str]:
     from .queries import select
 
-    plans = sorted({row["planId"] for row in select(store, "stats")})
-    return [task for plan in plans for task in list_tasks(store, plan=plan)]
+    return sorted({row["planId"] for row in select(store, "stats")})
+
+
+def _all_tasks(store: ox.Store, plans: list[str] | None = None) -> list[dict[str, Any]]:
+    """list_tasks(store) for `plans` (all when None), read plan by plan (each from its own graph): the single
+    query over the union runs out of memory at 150,000 duties, one plan at a time costs that plan."""
+    if not isinstance(store, ox.Store):
+        return [t for t in list_tasks(store) if plans is None or t["plan"]["id"] in plans]
+    return [task for plan in (plans if plans is not None else _plan_ids(store)) for task in list_tasks(store, plan=plan)]
+
+
+def cross_plan_inputs(store: ox.Store, skip: set[str] = frozenset()) -> list[dict[str, Any]]:
+    """The duties as alignment and centrality read them (id, plan, kind, texts, facility labels, concrete
+    departments), from three queries over the whole store instead of the full listing plan by plan;
+    plans in `skip` are left out. Ordered like list_tasks: plan, first line, kind, number."""
+    from .queries import select
+
+    facilities: dict[str, list[str]] = {}
+    for row in select(store, "analysis_facilities"):
+        facilities.setdefault(row["task"], []).append(row["label"])
+    departments: dict[str, list[tuple[int, str, str]]] = {}
+    for row in select(store, "analysis_departments"):
+        departments.setdefault(row["task"], []).append((row["order"], row["unit"], row["name"]))
+    duties = []
+    for row in select(store, "analysis_duties"):
+        if row["planId"] in skip:
+            continue
+        units = sorted(set(departments.get(row["task"], [])))
+        duties.append({"id": row["task"], "plan": {"id": row["planId"]}, "kind": row["kind"], "number": row["number"],
+                       "line": row["firstLine"], "text": row["text"] or "", "requirements": row["requirements"] or "",
+                       "facility_types": sorted(set(facilities.get(row["task"], []))),
+                       "department_ids": [u for _, u, _ in units], "departments": [n for _, _, n in units]})
+    return sorted(duties, key=lambda t: (t["plan"]["id"], t["line"], t["kind"], t["number"]))
 
 
 def _finding(key: str) -> ox.NamedNode:

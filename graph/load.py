@@ -15,7 +15,6 @@ from dutygraph.loaders.detect import SUPPORTED_SUFFIXES
 
 from . import namespaces as ns
 from .build import plan_triples
-from .tasks import list_tasks
 from .store import BULK_THRESHOLD, GraphPayload, bulk_replace, replace_graphs
 
 TRIPLES_PER_TASK = 50      # measured on the samples: 21,237 triples for 433 duties
@@ -134,18 +133,15 @@ def load_plans(store: ox.Store, plans: list[PlanRecord], analyse: bool = True) -
 
 def _analysis_payloads(store: ox.Store, payloads: list[GraphPayload], loaded: list[str]) -> list[GraphPayload]:
     """The analysis graphs as they will be once `payloads` are written: the loaded plans analysed on their
-    own, then alignment and centrality over them and every other stored plan (read plan by plan)."""
-    from .analysis import AnalysisResult, _all_tasks, cross_plan_findings, plan_findings
-    from .queries import select
+    own, then alignment and centrality over them and every other stored plan."""
+    from .analysis import AnalysisResult, _all_tasks, cross_plan_findings, cross_plan_inputs, plan_findings
 
     scratch = ox.Store()
     scratch.bulk_extend(ox.Quad(s, p, o, ox.NamedNode(payload.graph)) for payload in payloads for s, p, o in payload.triples)
-    new_tasks = _all_tasks(scratch)
     result = AnalysisResult()
-    findings = plan_findings(scratch, new_tasks, sorted(loaded), result)
-    stored = sorted({row["planId"] for row in select(store, "stats")} - set(loaded))
-    others = [t for plan in stored for t in list_tasks(store, plan=plan)]
-    everything = sorted(others + new_tasks, key=lambda t: t["plan"]["id"])     # stable: document order within a plan
+    findings = plan_findings(scratch, _all_tasks(scratch), sorted(loaded), result)
+    everything = cross_plan_inputs(store, skip=set(loaded)) + cross_plan_inputs(scratch)
+    everything.sort(key=lambda t: (t["plan"]["id"], t["line"], t["kind"], t["number"]))
     return findings + [cross_plan_findings(everything, result)]
 
 
