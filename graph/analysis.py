@@ -158,10 +158,11 @@ def cross_plan_inputs(store: ox.Store, skip: set[str] = frozenset()) -> list[dic
         departments.setdefault(row["task"], []).append((row["order"], row["unit"], row["name"]))
     duties = []
     for row in select(store, "analysis_duties"):
-        if row["planId"] in skip:
+        plan = ns.plan_id_of(row["plan"])
+        if plan is None or plan in skip:
             continue
         units = sorted(set(departments.get(row["task"], [])))
-        duties.append({"id": row["task"], "plan": {"id": row["planId"]}, "kind": row["kind"], "number": row["number"],
+        duties.append({"id": row["task"], "plan": {"id": plan}, "kind": row["kind"], "number": row["number"],
                        "line": row["firstLine"], "text": row["text"] or "", "requirements": row["requirements"] or "",
                        "facility_types": sorted(set(facilities.get(row["task"], []))),
                        "department_ids": [u for _, u, _ in units], "departments": [n for _, _, n in units]})

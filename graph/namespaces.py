@@ -58,6 +58,12 @@ def task_iri(plan_id: str, kind: str, number: int) -> str:
     return f"{ID}task/{slug(plan_id)}/{kind}/{number}"
 
 
+def plan_id_of(plan: str) -> str | None:
+    """The plan id inside a plan IRI minted by plan_iri, or None for any other text."""
+    prefix = f"{ID}plan/"
+    return unquote(plan[len(prefix):]) if plan.startswith(prefix) and "/" not in plan[len(prefix):] else None
+
+
 def plan_of_task(task_id: str) -> str | None:
     """The plan id inside a duty IRI minted by task_iri, or None for any other text."""
     prefix = f"{ID}task/"
