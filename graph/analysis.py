@@ -1,13 +1,17 @@
 """Run the analyses and write their results back as RDF, so SPARQL, the API and the visualisation see them.
 
-Two kinds of result, two kinds of named graph:
+Two kinds of result:
 * per plan — orphans and gaps, duplicates and parallel families, dependencies: they depend on that plan's duties
   only and live in …/graph/analysis/plan/<plan id>. A load re-analyses the plans it loads, nothing else.
-* across plans — alignments and department centrality: they live in …/graph/analysis and are recomputed
-  from every plan's duties at each load (alignment is blocked by neighbour plans, see graph/alignment.py).
+* across plans — alignments and department centrality, recomputed from every plan's duties at each load
+  (alignment is blocked by neighbour plans, see graph/alignment.py). A plan's duties' correspondences live in
+  …/graph/analysis/alignment/<plan id>, centrality in …/graph/analysis.
 
-A load writes its plans, their per-plan results and the new cross-plan results in one transaction
-(graph/load.py); `dutygraph analyse` recomputes everything, also in one transaction."""
+Every analysis graph carries a digest of its content (`<graph> dg:contentDigest "…"`), and only graphs whose
+content changed are written: loading one plan into a store of 500 rewrites that plan's graphs and those of
+the plans whose best matches it changed, not 3 million alignment triples (a transaction that size held
+13 GB in RocksDB). A load writes its plans and the changed analysis graphs in one transaction
+(graph/load.py); `dutygraph analyse` recomputes everything and writes what changed, also in one."""
 from __future__ import annotations
 
 import time
@@ -27,11 +31,17 @@ from .tasks import list_tasks
 
 ANALYSIS_GRAPH = ns.GRAPH + "analysis"
 PLAN_ANALYSIS_PREFIX = ns.GRAPH + "analysis/plan/"
+ALIGNMENT_PREFIX = ns.GRAPH + "analysis/alignment/"
 
 
 def plan_analysis_graph(plan_id: str) -> str:
     """The named graph holding one plan's own analysis results."""
     return PLAN_ANALYSIS_PREFIX + ns.slug(plan_id)
+
+
+def alignment_graph(plan_id: str) -> str:
+    """The named graph holding the correspondences of one plan's duties to other plans' duties."""
+    return ALIGNMENT_PREFIX + ns.slug(plan_id)
 
 
 @dataclass
@@ -76,12 +86,54 @@ def run_analysis(store: ox.Store, plans: list[str] | None = None) -> AnalysisRes
     everything = cross_plan_inputs(store)
     result.seconds["read"] = round(time.perf_counter() - clock, 3)
     graphs = [ns.plan_graph(p) for p in scope] if plans is not None else None
-    payloads = plan_findings(store, mine, scope, result, graphs) + [cross_plan_findings(everything, result)]
+    payloads = plan_findings(store, mine, scope, result, graphs) + cross_plan_findings(everything, result)
     if plans is None:
-        live = {plan_analysis_graph(p) for p in scope}
-        payloads += [GraphPayload(g, []) for g in named_graphs(store) if g.startswith(PLAN_ANALYSIS_PREFIX) and g not in live]
-    result.triples = replace_graphs(store, payloads)
+        live = {p.graph for p in payloads}
+        payloads += [GraphPayload(g, []) for g in named_graphs(store)
+                     if g.startswith((PLAN_ANALYSIS_PREFIX, ALIGNMENT_PREFIX)) and g not in live]
+    result.triples = replace_graphs(store, changed(store, payloads))
     return result
+
+
+def changed(store: ox.Store, payloads: list[GraphPayload]) -> list[GraphPayload]:
+    """The payloads whose content differs from what the store holds, each with its digest triple added;
+    an empty payload for a graph the store does not hold is no change either."""
+    from .queries import select_text
+
+    held = {row["g"]: row["digest"] for row in select_text(store, _DIGESTS)}
+    existing = set(named_graphs(store))
+    out = []
+    for payload in payloads:
+        digest = _digest(payload.triples)
+        if held.get(payload.graph) == digest or (not payload.triples and payload.graph not in existing):
+            continue
+        mark = (_n(payload.graph), _dg("contentDigest"), _lit(digest)) if payload.triples else None
+        out.append(GraphPayload(payload.graph, payload.triples + ([mark] if mark else [])))
+    return out
+
+
+_DIGESTS = """PREFIX dg: <https://w3id.org/dutygraph/ontology#>
+SELECT ?g ?digest WHERE { GRAPH ?g { ?g dg:contentDigest ?digest } }"""
+
+
+def _canonical(term: Any) -> str:
+    """A term as N-Triples with literals always typed, so a triple read back from the store digests the
+    same as the one built here (pyoxigraph prints plain xsd:string literals without their datatype)."""
+    if isinstance(term, ox.Literal) and not term.language:
+        return f'{ox.Literal(term.value)}^^<{term.datatype.value}>'
+    return str(term)
+
+
+def _digest(triples: list[tuple]) -> str:
+    """Order- and repetition-independent digest of a graph's triples (sha256 of the sorted distinct N-Triples
+    lines). Compared only with digests of payloads built the same way, never with triples read back."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for line in sorted({f"{_canonical(s)} {p} {_canonical(o)} ." for s, p, o in triples}):
+        h.update(line.encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
 
 
 def plan_findings(store: ox.Store, tasks: list[dict[str, Any]], plans: list[str], result: AnalysisResult,
@@ -110,17 +162,20 @@ def plan_findings(store: ox.Store, tasks: list[dict[str, Any]], plans: list[str]
     return [GraphPayload(plan_analysis_graph(p), triples) for p, triples in sorted(per_plan.items())]
 
 
-def cross_plan_findings(tasks: list[dict[str, Any]], result: AnalysisResult) -> GraphPayload:
-    """Alignments and centrality over every plan's duties (in plan id order), as the cross-plan graph."""
+def cross_plan_findings(tasks: list[dict[str, Any]], result: AnalysisResult) -> list[GraphPayload]:
+    """Alignments and centrality over every plan's duties (in plan id order): one alignment graph per plan
+    (empty ones too, so stale matches are cleared) and the centrality graph."""
     result.alignments = _timed(result, "alignments", lambda: align(tasks))
     result.sharing = _timed(result, "sharing", lambda: {"centrality": department_centrality(tasks)})
-    triples: list[tuple] = []
+    per_plan: dict[str, list[tuple]] = {t["plan"]["id"]: [] for t in tasks}
     for entry in result.alignments:
-        triples += _alignment_triples(entry)
+        per_plan.setdefault(entry["plan"], []).extend(_alignment_triples(entry))
+    central: list[tuple] = []
     for dept in result.sharing.get("centrality", []):
-        triples += [(_n(dept["iri"]), _dg("centrality"), _lit(float(dept["eigenvector"]))),
+        central += [(_n(dept["iri"]), _dg("centrality"), _lit(float(dept["eigenvector"]))),
                     (_n(dept["iri"]), _dg("betweenness"), _lit(float(dept["betweenness"])))]
-    return GraphPayload(ANALYSIS_GRAPH, triples)
+    return [GraphPayload(alignment_graph(p), triples) for p, triples in sorted(per_plan.items())] + \
+        [GraphPayload(ANALYSIS_GRAPH, central)]
 
 
 def _timed(result: AnalysisResult, name: str, fn):

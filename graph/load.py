@@ -132,9 +132,9 @@ def load_plans(store: ox.Store, plans: list[PlanRecord], analyse: bool = True) -
 
 
 def _analysis_payloads(store: ox.Store, payloads: list[GraphPayload], loaded: list[str]) -> list[GraphPayload]:
-    """The analysis graphs as they will be once `payloads` are written: the loaded plans analysed on their
-    own, then alignment and centrality over them and every other stored plan."""
-    from .analysis import AnalysisResult, _all_tasks, cross_plan_findings, cross_plan_inputs, plan_findings
+    """The analysis graphs that change once `payloads` are written: the loaded plans analysed on their own,
+    then alignment and centrality over them and every other stored plan (graph/analysis.py: changed)."""
+    from .analysis import AnalysisResult, _all_tasks, changed, cross_plan_findings, cross_plan_inputs, plan_findings
 
     scratch = ox.Store()
     scratch.bulk_extend(ox.Quad(s, p, o, ox.NamedNode(payload.graph)) for payload in payloads for s, p, o in payload.triples)
@@ -142,7 +142,7 @@ def _analysis_payloads(store: ox.Store, payloads: list[GraphPayload], loaded: li
     findings = plan_findings(scratch, _all_tasks(scratch), sorted(loaded), result)
     everything = cross_plan_inputs(store, skip=set(loaded)) + cross_plan_inputs(scratch)
     everything.sort(key=lambda t: (t["plan"]["id"], t["line"], t["kind"], t["number"]))
-    return findings + [cross_plan_findings(everything, result)]
+    return changed(store, findings + cross_plan_findings(everything, result))
 
 
 def _stream(plans: list[PlanRecord]) -> Iterator[tuple]:

@@ -90,18 +90,20 @@ def test_alignments(loaded_store):
 
 
 def test_results_are_in_the_store_as_rdf(loaded_store):
-    """Per-plan results in the plan's analysis graph, cross-plan results in …/graph/analysis."""
+    """Per-plan results in the plan's analysis graph, a plan's correspondences in its alignment graph,
+    centrality in …/graph/analysis."""
     ask = """PREFIX dg: <https://w3id.org/dutygraph/ontology#>
       ASK { GRAPH <https://w3id.org/dutygraph/graph/analysis/plan/chengdu_task_table> {
               <%s> dg:orphanReason "empty_task" . ?a dg:parallelWith ?b . ?x dg:dependsOn ?y }
-            GRAPH <https://w3id.org/dutygraph/graph/analysis> { ?p dg:correspondsTo ?q . ?d dg:centrality ?c } }""" % t(CD, 29)
+            GRAPH <https://w3id.org/dutygraph/graph/analysis/alignment/lintong_plan> { ?p dg:correspondsTo ?q }
+            GRAPH <https://w3id.org/dutygraph/graph/analysis> { ?d dg:centrality ?c } }""" % t(CD, 29)
     assert bool(loaded_store.query(ask)) is True
 
 
 def test_loading_one_plan_reanalyses_only_that_plan():
     """Re-loading Lintong leaves Chengdu's per-plan results as they were (same quads) and recomputes the
     cross-plan graph; `dutygraph analyse` from scratch gives the same store as the loads."""
-    from dutygraph.graph.analysis import ANALYSIS_GRAPH, plan_analysis_graph, run_analysis
+    from dutygraph.graph.analysis import ANALYSIS_GRAPH, alignment_graph, plan_analysis_graph, run_analysis
     from dutygraph.graph.load import load_files
 
     from conftest import CHENGDU, LINTONG
@@ -112,11 +114,32 @@ def test_loading_one_plan_reanalyses_only_that_plan():
     def quads(graph):
         return {str(q) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
     chengdu_before = quads(plan_analysis_graph(CHENGDU.stem))
-    assert chengdu_before and not any("correspondsTo" in q for q in quads(ANALYSIS_GRAPH))   # one plan: none
+    assert chengdu_before and quads(ANALYSIS_GRAPH)             # centrality
+    assert not quads(alignment_graph(CHENGDU.stem))              # one plan: nothing to align with
     load_files(store, [LINTONG])
     assert quads(plan_analysis_graph(CHENGDU.stem)) == chengdu_before
-    assert quads(plan_analysis_graph(LINTONG.stem))
+    assert quads(plan_analysis_graph(LINTONG.stem)) and quads(alignment_graph(CHENGDU.stem))
     incremental = {str(q) for q in store}
-    run_analysis(store)
+    assert run_analysis(store).triples == 0                      # nothing changed, nothing written
     assert {str(q) for q in store} == incremental
     assert reports.alignments(store)
+
+
+def test_reanalysis_writes_only_changed_graphs():
+    """Recomputed findings of an unchanged plan are no change; findings that differ (one triple fewer)
+    make exactly that graph be written, with a new digest."""
+    from dutygraph.graph.analysis import AnalysisResult, _all_tasks, changed, plan_findings
+    from dutygraph.graph.load import load_files
+    from dutygraph.graph.store import GraphPayload
+
+    from conftest import CHENGDU, LINTONG
+
+    store = ox.Store()
+    load_files(store, [CHENGDU, LINTONG])
+    [payload] = plan_findings(store, _all_tasks(store, [LINTONG.stem]), [LINTONG.stem], AnalysisResult(),
+                              [ns.plan_graph(LINTONG.stem)])
+    assert payload.triples and changed(store, [payload]) == []
+    fewer = GraphPayload(payload.graph, payload.triples[1:])
+    [written] = changed(store, [fewer])
+    assert written.graph == payload.graph and len(written.triples) == len(fewer.triples) + 1
+    assert changed(store, [GraphPayload(ns.GRAPH + "analysis/plan/nowhere", [])]) == []    # absent and empty

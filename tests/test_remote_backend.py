@@ -248,7 +248,7 @@ def test_query_refuses_updates_and_malformed_text(backend):
         backend.query("DROP ALL")
     with pytest.raises(SyntaxError):
         backend.query("SELECT ?x WHERE { ?x ")
-    assert len(list(named_graphs(backend))) == 6       # 2 plans, their 2 analysis graphs, ontology, cross-plan analysis
+    assert len(list(named_graphs(backend))) == 8       # 2 plans, their analysis and alignment graphs, ontology, centrality
 
 
 def test_ask_and_construct_are_real_pyoxigraph_answers(backend):
@@ -295,7 +295,7 @@ def test_hostile_values_round_trip_through_virtuoso(remote, value):
         assert [r["s"] for r in tagged] == [subject]
     finally:
         remote.update(f"DROP SILENT GRAPH <{SCRATCH}>")
-    assert len(named_graphs(remote)) == 6
+    assert len(named_graphs(remote)) == 8
 
 
 def test_reload_replaces_plans_in_small_chunks(server, embedded):
