@@ -17,14 +17,18 @@ def _ratio(ours: dict | None, theirs: dict | None, cap_ms: float) -> str:
 
 def _ingest(results: list[dict]) -> list[str]:
     out = ["## Ingest (documents → store) and analysis", "",
-           "| size | plans | duties | triples | ingest s | duties/s | triples/s | peak RSS MB | analysis s | analysis phases s | analysis peak RSS MB |",
-           "|---|---|---|---|---|---|---|---|---|---|---|"]
+           "| size | plans | duties | triples | ingest s | duties/s | triples/s | peak RSS MB | analysis s | analysis phases s | analysis peak RSS MB | one more plan s (peak MB) |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         i, a = r["ingest"], r["analysis"]
         phases = ", ".join(f"{k} {v}" for k, v in a["phases"].items())
+        one = r.get("load_one")
+        more = f"{one['seconds']} ({one['peak_rss_mb']:,.0f})" if one else "—"
         out.append(f"| {r['size']} | {i['plans']} | {i['tasks']:,} | {i['triples']:,} | {i['seconds']} | {i['tasks_per_s']:,} | "
-                   f"{i['triples_per_s']:,} | {i['peak_rss_mb']:,.0f} | {a['seconds']} | {phases} | {a['peak_rss_mb']:,.0f} |")
-    return out + [""]
+                   f"{i['triples_per_s']:,} | {i['peak_rss_mb']:,.0f} | {a['seconds']} | {phases} | {a['peak_rss_mb']:,.0f} | {more} |")
+    return out + ["", "Ingest is documents → plan graphs (bulk loader above 200,000 triples), analysis is `dutygraph analyse` "
+                  "over the whole store; *one more plan* is `dutygraph load lintong_plan.txt` into the analysed store "
+                  "(the plan, its own analyses, alignment and centrality over every plan, the changed analysis graphs).", ""]
 
 
 def _sparql(results: list[dict]) -> list[str]:
@@ -45,22 +49,53 @@ def _sparql(results: list[dict]) -> list[str]:
     return out
 
 
+def _endpoint(url: str) -> str:
+    """/api/tasks/{iri}?plan=… — the route and the parameters a request used, without the values."""
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(url)
+    path = parts.path
+    for prefix in ("/api/tasks/", "/api/departments/", "/api/facility-types/", "/api/regulations/"):
+        if path.startswith(prefix) and len(path) > len(prefix):
+            path = prefix + "{iri}"
+    params = "&".join(f"{k}=…" for k in parse_qs(parts.query)) if parts.query else ""
+    return path + ("?" + params if params else "")
+
+
+HTTP_RUNS = (("dutygraph_questions", "dutygraph"), ("dutygraph_sparql", "dutygraph"),
+             ("dutygraph_questions_nocache", "dutygraph --no-cache"), ("dutygraph_sparql_nocache", "dutygraph --no-cache"),
+             ("rdflib_endpoint_sparql", "rdflib-endpoint"))
+
+
 def _http(results: list[dict]) -> list[str]:
     out = ["## HTTP under 8 concurrent loopback clients (20 s each)", "",
+           "`dutygraph` is the service as `make run` starts it: answers are kept until the next write and the",
+           "whole-store listings are computed in the background at start (service/answer_cache.py); the clients",
+           "start after that warm-up. `dutygraph --no-cache` evaluates every request against the store.",
+           "rdflib-endpoint serves the same quads from an rdflib Dataset.", "",
            "| size | server | endpoint | req/s | p50 ms | p95 ms | errors |", "|---|---|---|---|---|---|---|"]
     for r in results:
         h = r["http"]
-        for key, label in (("dutygraph_questions", "dutygraph"), ("dutygraph_sparql", "dutygraph"),
-                           ("rdflib_endpoint_sparql", "rdflib-endpoint")):
-            run = h.get(key) or {}
-            if "error" in run or not run:
-                out.append(f"| {r['size']} | {label} | /sparql | — | — | — | {run.get('error', 'not run')} |")
+        for key, label in HTTP_RUNS:
+            run = h.get(key)
+            if run is None:
+                continue
+            if "error" in run:
+                out.append(f"| {r['size']} | {label} | /sparql | — | — | — | {run['error']} |")
                 continue
             for url, stats in run["per_url"].items():
-                path = "/" + url.split("/", 3)[3].split("?")[0][:40] + ("?…" if "?" in url else "")
-                out.append(f"| {r['size']} | {label} | `{path}` | {stats['n'] / run['seconds']:.1f} | {stats['p50_ms']} | {stats['p95_ms']} | "
-                           f"{run['errors']} |")
+                out.append(f"| {r['size']} | {label} | `{_endpoint(url)}` | {stats['n'] / run['seconds']:.1f} | "
+                           f"{stats['p50_ms']} | {stats['p95_ms']} | {run['errors']} |")
             out.append(f"| {r['size']} | {label} | **all of the above** | **{run['requests_per_s']}** | | | |")
+    out += ["", "First request of each endpoint after start (ms; `dutygraph`: after the warm-up, whose length is given):", "",
+            "| size | server | warm-up s | " + " | ".join(["endpoint → ms"]) + " |", "|---|---|---|---|"]
+    for r in results:
+        h = r["http"]
+        for key, label in (("dutygraph_first_request_ms", "dutygraph"), ("dutygraph_first_request_ms_nocache", "dutygraph --no-cache")):
+            if key in h:
+                cells = ", ".join(f"`{_endpoint(u)}` {ms:,.0f}" for u, ms in h[key].items())
+                warm = h.get("warm_up_s", "—") if label == "dutygraph" else "—"
+                out.append(f"| {r['size']} | {label} | {warm} | {cells} |")
     return out + [""]
 
 
@@ -97,7 +132,11 @@ def _targets(results: list[dict]) -> list[str]:
         if size in by:
             run = by[size]["http"].get("dutygraph_questions", {})
             worst = max((u["p95_ms"] or 0 for u in run.get("per_url", {}).values()), default=None)
-            row(f"question endpoints p95 < {limit} ms on {size}", f"worst p95 {worst} ms", worst is not None and worst < limit)
+            bare = by[size]["http"].get("dutygraph_questions_nocache", {})
+            bare_worst = max((u["p95_ms"] or 0 for u in bare.get("per_url", {}).values()), default=None)
+            row(f"question endpoints p95 < {limit} ms on {size}",
+                f"worst p95 {worst} ms as served (answers kept); {bare_worst} ms with --no-cache",
+                worst is not None and worst < limit)
     if "L" in by:
         i = by["L"]["ingest"]
         row("ingest of L < 10 min and < 4 GiB peak", f"{i['seconds'] / 60:.1f} min, {i['peak_rss_mb'] / 1024:.2f} GiB",
@@ -111,8 +150,11 @@ def _targets(results: list[dict]) -> list[str]:
             ratios[0] >= 20)
         h = by["M"]["http"]
         if "requests_per_s" in h.get("rdflib_endpoint_sparql", {}):
-            ratio = h["dutygraph_sparql"]["requests_per_s"] / max(h["rdflib_endpoint_sparql"]["requests_per_s"], 0.01)
-            row("/sparql throughput ≥ 10× rdflib-endpoint on M", f"{ratio:.1f}×", ratio >= 10)
+            theirs_rps = max(h["rdflib_endpoint_sparql"]["requests_per_s"], 0.01)
+            ratio = h["dutygraph_sparql"]["requests_per_s"] / theirs_rps
+            bare = h.get("dutygraph_sparql_nocache", {}).get("requests_per_s")
+            figure = f"{ratio:.1f}× as served (results kept)" + (f"; {bare / theirs_rps:.1f}× with --no-cache" if bare else "")
+            row("/sparql throughput ≥ 10× rdflib-endpoint on M", figure, ratio >= 10)
     if "L" in by and "duplicates" in by["L"]:
         sec = by["L"]["duplicates"]["sparse"]["seconds"]
         row("duplicate detection on L < 5 min", f"{sec / 60:.1f} min", sec < 300)
@@ -165,3 +207,13 @@ plan's graph only, 5–15× faster per query, but three queries and the JSON per
   duty with pyshacl; making it per plan (only the loaded plans' duplicates, dependencies and orphans, then the
   cross-plan alignment and centrality) is the next step for L.
 """.splitlines()
+
+
+if __name__ == "__main__":      # re-render docs/BENCHMARKS.md from the kept results
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    kept = [json.loads((root / ".bench" / f"{size}.json").read_text(encoding="utf-8")) for size in ("S", "M", "L")
+            if (root / ".bench" / f"{size}.json").exists()]
+    (root / "docs" / "BENCHMARKS.md").write_text(render(kept), encoding="utf-8")
