@@ -354,18 +354,22 @@ def bench_http(size: str, store_path: str, nquads: str, plan: str) -> dict:
                          f"{base}/api/alignments?task={quote(first['id'], safe='')}"]
             if unit:
                 questions.append(f"{base}/api/departments/{quote(unit, safe='')}")
+            listings = []
             if not mode:
                 out["warm_up_s"] = _wait_warm(base, 1800)
                 listings = [f"{base}/api/{name}" for name in ("departments", "facility-types", "regulations",
                                                               "shared-facilities", "orphans", "duplicates")]
-                questions += listings
             cold: dict[str, float] = {}
-            for url in questions:             # the first request of each (after the warm-up, if any)
+            for url in questions + listings:  # the first request of each (after the warm-up, if any)
                 t = time.perf_counter()
-                httpx.get(url, timeout=600)
+                body = httpx.get(url, timeout=600).content
                 cold[url] = round((time.perf_counter() - t) * 1000, 1)
+                if url in listings:
+                    out.setdefault("listing_bytes", {})[url] = len(body)
             out["dutygraph_first_request_ms" + mode] = cold
             out["dutygraph_questions" + mode] = hammer(questions, HTTP_SECONDS)
+            if listings:              # whole-store listings (megabytes each at M) apart from the questions
+                out["dutygraph_listings"] = hammer(listings, HTTP_SECONDS)
             out["dutygraph_sparql" + mode] = hammer([f"{base}/sparql?query={quote(SPARQL_PROBE)}"], HTTP_SECONDS)
         finally:
             server.terminate()
@@ -391,6 +395,26 @@ def bench_http(size: str, store_path: str, nquads: str, plan: str) -> dict:
 
 
 # ---------------------------------------------------------------- one size, then the report
+
+def http_again(size: str) -> None:
+    """Re-measure only the HTTP part on the store a previous run left (.bench/store/<size>), and merge it
+    into .bench/<size>.json: `python benchmarks/bench_scale.py _http_again M`."""
+    import pyoxigraph as ox
+
+    from dutygraph.graph.queries import select
+
+    store_path = WORK / "store" / size
+    nquads = str(WORK / f"{size}.nq")
+    store = ox.Store(str(store_path))
+    plan = sorted({r["planId"] for r in select(store, "stats")})[0]
+    store.dump(output=nquads, format=ox.RdfFormat.N_QUADS)
+    del store
+    result = json.loads((WORK / f"{size}.json").read_text(encoding="utf-8"))
+    result["http"] = bench_http(size, str(store_path), nquads, plan)
+    result["http_measured"] = time.strftime("%Y-%m-%d")
+    (WORK / f"{size}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.remove(nquads)
+
 
 def corpus_for(size: str) -> Path:
     if size == "S":
@@ -467,6 +491,8 @@ if __name__ == "__main__":
         name = sys.argv[1][1:]
         if name == "rdflib":
             worker_rdflib(*sys.argv[2:])
+        elif name == "http_again":
+            http_again(sys.argv[2].upper())
         else:
             print(json.dumps(WORKERS[name](*sys.argv[2:])))
     else:

@@ -62,7 +62,7 @@ def _endpoint(url: str) -> str:
     return path + ("?" + params if params else "")
 
 
-HTTP_RUNS = (("dutygraph_questions", "dutygraph"), ("dutygraph_sparql", "dutygraph"),
+HTTP_RUNS = (("dutygraph_questions", "dutygraph"), ("dutygraph_listings", "dutygraph"), ("dutygraph_sparql", "dutygraph"),
              ("dutygraph_questions_nocache", "dutygraph --no-cache"), ("dutygraph_sparql_nocache", "dutygraph --no-cache"),
              ("rdflib_endpoint_sparql", "rdflib-endpoint"))
 
@@ -125,8 +125,13 @@ def _targets(results: list[dict]) -> list[str]:
     by = {r["size"]: r for r in results}
     out = ["## Targets (issue 9)", "", "| target | figure | met |", "|---|---|---|"]
 
-    def row(target: str, figure: str, met: bool | None) -> None:
-        out.append(f"| {target} | {figure} | {'—' if met is None else ('yes' if met else '**no**')} |")
+    def row(target: str, figure: str, met: bool | str | None) -> None:
+        verdict = met if isinstance(met, str) else ('—' if met is None else ('yes' if met else '**no**'))
+        out.append(f"| {target} | {figure} | {verdict} |")
+
+    def both(served: bool, engine: bool | None) -> str:
+        first = "yes as served" if served else "**no** as served"
+        return first if engine is None else first + ("; yes" if engine else "; **no**") + " with --no-cache"
 
     for size, limit in (("M", 50), ("L", 300)):
         if size in by:
@@ -134,9 +139,13 @@ def _targets(results: list[dict]) -> list[str]:
             worst = max((u["p95_ms"] or 0 for u in run.get("per_url", {}).values()), default=None)
             bare = by[size]["http"].get("dutygraph_questions_nocache", {})
             bare_worst = max((u["p95_ms"] or 0 for u in bare.get("per_url", {}).values()), default=None)
+            listing = by[size]["http"].get("dutygraph_listings", {})
+            listing_worst = max((u["p95_ms"] or 0 for u in listing.get("per_url", {}).values()), default=None)
+            extra = f"; whole-store listings apart: worst p95 {listing_worst} ms" if listing_worst is not None else ""
             row(f"question endpoints p95 < {limit} ms on {size}",
-                f"worst p95 {worst} ms as served (answers kept); {bare_worst} ms with --no-cache",
-                worst is not None and worst < limit)
+                f"worst p95 {worst} ms as served (answers kept){extra}; {bare_worst} ms with --no-cache",
+                both(worst is not None and worst < limit and (listing_worst is None or listing_worst < limit),
+                     None if bare_worst is None else bare_worst < limit))
     if "L" in by:
         i = by["L"]["ingest"]
         row("ingest of L < 10 min and < 4 GiB peak", f"{i['seconds'] / 60:.1f} min, {i['peak_rss_mb'] / 1024:.2f} GiB",
@@ -153,8 +162,10 @@ def _targets(results: list[dict]) -> list[str]:
             theirs_rps = max(h["rdflib_endpoint_sparql"]["requests_per_s"], 0.01)
             ratio = h["dutygraph_sparql"]["requests_per_s"] / theirs_rps
             bare = h.get("dutygraph_sparql_nocache", {}).get("requests_per_s")
-            figure = f"{ratio:.1f}× as served (results kept)" + (f"; {bare / theirs_rps:.1f}× with --no-cache" if bare else "")
-            row("/sparql throughput ≥ 10× rdflib-endpoint on M", figure, ratio >= 10)
+            figure = (f"{ratio:.1f}× as served (the same query repeated: its result is kept)"
+                      + (f"; {bare / theirs_rps:.1f}× with --no-cache" if bare else ""))
+            row("/sparql throughput ≥ 10× rdflib-endpoint on M", figure,
+                both(ratio >= 10, None if not bare else bare / theirs_rps >= 10))
     if "L" in by and "duplicates" in by["L"]:
         sec = by["L"]["duplicates"]["sparse"]["seconds"]
         row("duplicate detection on L < 5 min", f"{sec / 60:.1f} min", sec < 300)
@@ -179,33 +190,48 @@ def render(results: list[dict[str, Any]]) -> str:
 
 NOTES = """## What the figures changed, and what is left
 
+Session 1:
 * **Bulk loading.** One SPARQL `INSERT DATA` for M took 31 s and 2.5 GB; for L it would not fit. Loads above
-  200,000 triples now stream plan by plan into `Store.bulk_extend` (`graph/store.py: bulk_replace`): a journal
+  200,000 triples stream plan by plan into `Store.bulk_extend` (`graph/store.py: bulk_replace`): a journal
   graph names what is being written, graphs that already exist are written to staging graphs and `MOVE`d over
-  their targets in one final update, and `open_store` rolls back a journal left by a crash — all or nothing as
-  before. Trade-off: re-loading a large existing graph copies it once more inside that final transaction, and
-  rollback after a crash happens at the next open rather than in RocksDB itself.
-* **Segmentation memoised** (`graph/tokenize.py`): plans copy clauses, and duplicate detection segments each
-  clause several times. `_is_object` and `action_of` memoised too.
-* **Centrality** for more than 300 departments (`graph/sharing.py: _large_centrality`): the projection as a
-  sparse product, eigenvector by scipy, betweenness estimated from 200 fixed pivots on each department's 10
-  strongest ties (exact below 300: the samples and the tests are unchanged). The analysis no longer builds
-  the per-pair listings of `shared_facilities`, which grow with the square of the departments.
-* **One duty by IRI** (`/api/tasks/{iri}`) binds `?task` instead of listing its plan; `tasks.rq` starts from
-  the plan when `?planId` is bound; sparse products are chunked to ~20 M cells (alignment over 150,000 duties).
-* **L so far** (2026-11-24, not yet a full `make bench-large`): ingest of the 500 plans, 147,293 duties,
-  6,664,303 triples took 323 s with 1.67 GiB peak RSS (`benchmarks/bench_scale.py _ingest .bench/corpus/L
-  STORE`, alongside another benchmark) — both ingest targets met. Reading every duty with one `list_tasks`
-  query over the union of L's graphs was killed by the kernel at 24 GiB, so the analysis now reads plan by
-  plan from each plan's own graph (`analysis._all_tasks`, same list, same order); L's analysis and duplicate
-  timings wait for the next `make bench-large`.
-* **Left:** listing endpoints (`/api/tasks?plan=…`) re-run three queries per request, so under 8 concurrent
-  clients on 2 cores their p95 is about a second on S and two on M (one plan's duties are now read from that
-plan's graph only, 5–15× faster per query, but three queries and the JSON per request remain). A per-process cache of `list_tasks` needs a write
-  generation that every writer bumps — ours do, but the `/sparql` update route (`service/sparql.py`) would
-  have to call it too. The analysis re-reads every duty after each load (`read` phase) and validates every
-  duty with pyshacl; making it per plan (only the loaded plans' duplicates, dependencies and orphans, then the
-  cross-plan alignment and centrality) is the next step for L.
+  their targets in one final update, and `open_store` rolls back a journal left by a crash — all or nothing.
+* **Segmentation memoised** (`graph/tokenize.py`); **centrality** above 300 departments from a sparse
+  projection with betweenness estimated from 200 fixed pivots (`graph/sharing.py`); one duty by IRI binds
+  `?task`; one plan's duties are read from that plan's graph.
+
+Session 2 (these figures):
+* **Whole-store listings reshaped.** A unit's, regulation's or concept's description is repeated in every
+  plan graph that names it, and the default graph is the union, so `departments.rq` joined every duty with
+  every copy and sorted 37,000 rows: 30 s on M. The listing queries now make duties and descriptions DISTINCT
+  in sub-selects before joining and leave the order to Python (ORDER BY over tens of thousands of rows cost
+  2 s in pyoxigraph): departments 30 s → 2.4 s, regulations 5.7 s → 0.03 s, shared facilities 21 s → 3.3 s on M.
+* **Answers kept until the next write** (`service/answer_cache.py`). The embedded store has one writer, this
+  process; `/api/load` and SPARQL Update start a new generation, answers computed across a write are not kept,
+  concurrent requests for one missing answer compute it once, JSON is kept as the bytes sent, the text-search
+  index is kept per generation (it was keyed on `len(store)`, which RocksDB counts by scanning), `/sparql`
+  results up to 8 MB are kept unless the query uses NOW(), RAND(), UUID(), BNODE() or SERVICE. The
+  whole-store listings are computed in the background at start and after each load. Tables above show the
+  service both ways; `--no-cache` is the engine alone.
+* **Analysis per plan, written only where it changed.** Orphans, duplicates and dependencies depend on one
+  plan: a load analyses only the plans it loads (on an in-memory store holding just them — the old code
+  copied the whole store into memory for every load); alignment and centrality are recomputed over every plan
+  from three lean whole-store queries (`analysis_*.rq`; reading L plan by plan took 150 s, the lean queries
+  about 30 s — a first version that joined `dct:identifier` made pyoxigraph hold 16 GB). Every analysis graph
+  carries a content digest and only changed graphs are written: rewriting L's 3 million alignment triples in
+  one transaction held 13 GB in RocksDB.
+* **Alignment blocked by plan** (`graph/alignment.py`): each plan is compared with the 12 plans whose
+  vocabulary is closest; exact with up to 13 plans. On the generated corpora every plan is a re-worded copy of
+  the same two documents, so the best three of thousands of near-identical candidates are decided by small
+  score differences and blocking keeps only part of the all-pairs pairs (table above); real plans of one
+  province share wording along the city–district chain, which is what the blocking follows.
+
+Left:
+* Whole-store listings answer megabytes of JSON (shared facilities on M: every duty of every department per
+  type); kept answers make them cheap to serve but not to transfer. Paging (`limit`/`offset`) is the next step.
+* The engine path of a plan's duty list (`/api/tasks?plan=…` with `--no-cache`) is three queries over the
+  plan's graph and the ontology graph; with 8 clients on 2 cores it stays far above 50 ms.
+* A load into a large store still recomputes alignment over every plan (about a minute at L) and, on these
+  corpora, rewrites most alignment graphs, because every generated plan's best matches include the new plan.
 """.splitlines()
 
 
