@@ -176,9 +176,9 @@ def worker_duplicates(store_path: str, mode: str, what: str) -> dict:
     import pyoxigraph as ox
 
     from dutygraph.graph import alignment, duplicates, textsim
-    from dutygraph.graph.tasks import list_tasks
+    from dutygraph.graph.analysis import _all_tasks
 
-    tasks = list_tasks(ox.Store(store_path))
+    tasks = _all_tasks(ox.Store(store_path))         # plan by plan: one query over L's union needs > 24 GB
     if mode == "naive":
         duplicates.top_k_pairs = alignment.top_k_pairs = naive_top_k_pairs
         alignment.NEIGHBOUR_PLANS = 1 << 30          # every other plan: no blocking by plan
