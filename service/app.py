@@ -142,9 +142,10 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
 
     @app.get("/healthz", tags=["service"])
     def healthz() -> JSONResponse:
-        plans = [g for g in named_graphs(db) if "/graph/plan/" in g]
+        # Counting quads scans the whole store on RocksDB (3 s at 10 million): once per store generation.
+        plans, quads = cache.get(("healthz",), lambda: (sum("/graph/plan/" in g for g in named_graphs(db)), len(db)))
         warming = app.state.warming is not None and app.state.warming.is_alive()
-        return JSONResponse({"status": "ok", "plans": len(plans), "quads": len(db),
+        return JSONResponse({"status": "ok", "plans": plans, "quads": quads,
                              "answers": {**cache.stats(), "warming": warming}})
 
     @app.exception_handler(StarletteHTTPException)
