@@ -78,21 +78,23 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
             return answer(request, [], "search", ["texts"], format, explain, {"q": q})
         return await reply(request, "search", ["texts"], format, searched, q, limit=limit, plan=plan)
 
-    def listing(path: str, name: str, fn, query: str, one):
+    def listing(path: str, name: str, fn, query: str | list[str], one):
+        queries = [query] if isinstance(query, str) else query
+
         @router.get(path, summary=f"{name}, each with the duties that point to it", name=f"list_{name}")
         async def many(request: Request, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
             if explain:
-                return answer(request, [], name, [query], format, explain)
-            return await reply(request, name, [query], format, fn)
+                return answer(request, [], name, queries, format, explain)
+            return await reply(request, name, queries, format, fn)
 
         @router.get(path + "/{iri:path}", summary=f"One of {name} by IRI", name=f"get_{name}")
         async def single(request: Request, iri: str, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
             item = None if explain or not is_iri(iri) else await run(one, iri)
             if item is None and not explain:
                 raise HTTPException(404, f"no such item in {name}")
-            return answer(request, item, name, [query], format, explain, {"iri": iri})
+            return answer(request, item, name, queries, format, explain, {"iri": iri})
 
-    listing("/departments", "departments", listings.departments, "departments", questions.department)
+    listing("/departments", "departments", listings.departments, ["departments", "department_duties"], questions.department)
     listing("/facility-types", "facility-types", listings.facility_types, "facility_types", questions.facility_type)
     listing("/regulations", "regulations", listings.regulations, "regulations", questions.regulation)
 
