@@ -242,6 +242,10 @@ Left:
   counted once per store generation). Loading one more plan into the analysed L store took about 10 minutes
   (log lines 19:50:05 → 20:00:10) and was seen at 11.3 GB RSS: on this corpus the new plan changes the best
   matches of nearly every plan, so nearly every alignment graph is rewritten in one transaction.
+* **The listing queries are not linear yet.** Joining DISTINCT sub-selects is evaluated by pyoxigraph as a
+  nested loop: the reshaped `departments.rq` took 2.7 s on M but 471 s on L. It is now two queries joined in
+  Python (duty links: 12.8 s on L), but the unit-facts query alone still ran over 100 s on L (not yet
+  diagnosed); `shared_facilities.rq` and `facility_types.rq` have the same shape and need the same split.
 * Whole-store listings answer megabytes of JSON (shared facilities on M: every duty of every department per
   type); kept answers make them cheap to serve but not to transfer. Paging (`limit`/`offset`) is the next step.
 * The engine path of a plan's duty list (`/api/tasks?plan=…` with `--no-cache`) is three queries over the
