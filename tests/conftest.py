@@ -23,6 +23,16 @@ GOLD = Path(__file__).resolve().parent / "gold"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+CD, LT = CHENGDU.stem, LINTONG.stem       # the plan ids of the two samples
+
+
+def t(plan: str, number: int, kind: str = "task") -> str:
+    """A sample duty's IRI, e.g. t(CD, 29) for Chengdu row 29."""
+    from dutygraph.graph.namespaces import task_iri
+
+    return task_iri(plan, kind, number)
+
+
 def gold_rows(name: str) -> list[dict]:
     return json.loads((GOLD / name).read_text(encoding="utf-8"))
 

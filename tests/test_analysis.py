@@ -5,18 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from conftest import GOLD
+from conftest import CD, GOLD, LT, t
 from dutygraph.graph import namespaces as ns
 from dutygraph.graph import reports
 from dutygraph.graph.evaluation import analysis_scores
-
-CD = "chengdu_task_table"
-LT = "lintong_plan"
-
-
-def t(plan: str, number: int, kind: str = "task") -> str:
-    return ns.task_iri(plan, kind, number)
-
 
 @pytest.fixture(scope="module")
 def scores(loaded_store):

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dutygraph.graph import namespaces as ns
+from conftest import CD, LT, t
+
 from dutygraph.graph.dependencies import _fuzzy_same, _names_in, created_artefacts, find_dependencies
 from dutygraph.graph.tasks import list_tasks
-
-CD = "chengdu_task_table"
-LT = "lintong_plan"
-
-
-def t(plan: str, number: int, kind: str = "task") -> str:
-    return ns.task_iri(plan, kind, number)
-
 
 @pytest.fixture(scope="module")
 def deps(loaded_store) -> dict[tuple[str, str], dict]:

@@ -6,17 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from dutygraph.graph import namespaces as ns
+from conftest import CD, LT, t
+
 from dutygraph.graph import reports
 from dutygraph.graph.duplicates import find_in_plan, order_parts, slots
-
-CD = "chengdu_task_table"
-LT = "lintong_plan"
-
-
-def t(plan: str, number: int, kind: str = "task") -> str:
-    return ns.task_iri(plan, kind, number)
-
 
 @pytest.fixture(scope="module")
 def found(loaded_store):
