@@ -22,24 +22,29 @@ def _unique(values) -> list:
 
 
 def departments(store: ox.Store, unit: str | None = None) -> list[dict[str, Any]]:
-    """Units with their facts (departments.rq) and the duties naming them (department_duties.rq), joined
-    here: in one query pyoxigraph joined the two by a nested loop (minutes at 150,000 duties)."""
+    """Units with their facts (departments.rq, one fact per row) and the duties naming them
+    (department_duties.rq), folded and joined here: as one query with a column per fact pyoxigraph
+    evaluated the joins as nested loops (minutes at 150,000 duties)."""
     bound = ox.NamedNode(unit) if unit else None
     duties = _group(select(store, "department_duties", unit=bound), "unit")
-    rows = [dict(fact, task=link["task"], role=link["role"])
-            for fact in select(store, "departments", unit=bound) for link in duties.get(fact["unit"], [])]
+    facts: dict[str, dict[str, list[str]]] = {}
+    for row in select(store, "departments", unit=bound):
+        facts.setdefault(row["unit"], {}).setdefault(row["fact"].rsplit("#", 1)[-1], []).append(row["value"])
     items = []
-    for iri, group in _group(rows, "unit").items():
-        kinds = _unique(r["type"] for r in group)
+    for iri, fact in facts.items():
+        links = duties.get(iri)
+        if not links or not fact.get("prefLabel"):
+            continue
+        kinds = _unique(fact.get("type", []))
         items.append({
             "id": iri,
-            "name": min(r["name"] for r in group),
+            "name": min(fact["prefLabel"]),
             "kind": "collective" if any(k.endswith("CollectiveUnit") for k in kinds) else "department",
-            "jurisdiction": next(iter(_unique(r["jurisdiction"] for r in group)), None),
-            "level": next(iter(_unique(r["level"] for r in group)), None),
-            "functions": _unique(r["function"] for r in group),
-            "tasks": _unique(r["task"] for r in group),
-            "lead_tasks": _unique(r["task"] for r in group if r["role"] == "lead"),
+            "jurisdiction": next(iter(_unique(fact.get("jurisdiction", []))), None),
+            "level": next(iter(_unique(fact.get("level", []))), None),
+            "functions": _unique(fact.get("function", [])),
+            "tasks": _unique(r["task"] for r in links),
+            "lead_tasks": _unique(r["task"] for r in links if r["role"] == "lead"),
         })
     return sorted(items, key=lambda d: (-len(d["tasks"]), d["name"], d["id"]))
 

@@ -17,7 +17,18 @@ from .security import is_iri
 
 FORMAT = Query(None, description="json (default), csv or xlsx; Accept: text/csv works too")
 EXPLAIN = Query(False, description="show the SPARQL query files and bound values instead of the answer")
+LIMIT = Query(None, ge=1, le=100_000, description="at most this many items (one page); X-Total-Count has the whole count")
+OFFSET = Query(0, ge=0, description="skip this many items first (the next page is offset + limit)")
 TASK_QUERIES = ["tasks", "task_units", "task_entities"]
+
+
+def _page(items: list, offset: int, limit: Optional[int]) -> list:
+    return items[offset:offset + limit] if limit is not None else items[offset:]
+
+
+def _counted(response: Response, total: int) -> Response:
+    response.headers["X-Total-Count"] = str(total)
+    return response
 
 
 def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | None = None) -> APIRouter:
@@ -33,19 +44,29 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
 
     def tasks_found(store: ox.Store, plan: Optional[str] = None, kind: Optional[str] = None,
                     department: Optional[str] = None, facility: Optional[str] = None, deadline_from: Optional[str] = None,
-                    deadline_to: Optional[str] = None, q: Optional[str] = None, limit: Optional[int] = None) -> list[dict]:
-        return questions.find_tasks(store, plan, kind, department, facility, deadline_from, deadline_to, q, limit,
+                    deadline_to: Optional[str] = None, q: Optional[str] = None) -> list[dict]:
+        return questions.find_tasks(store, plan, kind, department, facility, deadline_from, deadline_to, q, None,
                                     index=answers.call(build_index, store) if q else None)
 
-    async def reply(request: Request, name: str, queries: list[str], fmt: Optional[str], fn, *args, **kwargs) -> Response:
-        """A list answer. JSON is kept as the bytes sent (a whole-store listing at 50 plans is megabytes, and
-        encoding it again for every request would cost more than reading it); CSV and XLSX are built per request."""
-        if wants(request, fmt) != "json":
-            return answer(request, await run(fn, *args, **kwargs), name, queries, fmt)
+    async def reply(request: Request, name: str, queries: list[str], fmt: Optional[str], fn, *args,
+                    page: tuple[int, Optional[int]] = (0, None), **kwargs) -> Response:
+        """A list answer, whole or one page (offset, limit) of it. The whole list is kept per store generation
+        and JSON as the bytes sent (a whole-store listing at 50 plans is megabytes, and encoding it again for
+        every request would cost more than reading it); CSV and XLSX are built per request. X-Total-Count
+        is the length of the whole list, so a client can page through a listing of 500 plans."""
+        offset, limit = page
         store = get_store()
-        body = await run_in_threadpool(answers.get, ("json", call_key(fn, store, *args, **kwargs)),
-                                       lambda: json_bytes(answers.call(fn, store, *args, **kwargs)))
-        return Response(body, media_type="application/json")
+        if wants(request, fmt) != "json":
+            items = await run(fn, *args, **kwargs)
+            return _counted(answer(request, _page(items, offset, limit), name, queries, fmt), len(items))
+
+        def body() -> tuple[bytes, int]:
+            items = answers.call(fn, store, *args, **kwargs)
+            return json_bytes(_page(items, offset, limit)), len(items)
+
+        sent, total = await run_in_threadpool(answers.get, ("json", offset, limit, call_key(fn, store, *args, **kwargs)),
+                                              body)
+        return _counted(Response(sent, media_type="application/json"), total)
 
     @router.get("/tasks", summary="Duties, filtered by plan, kind, department, facility type, deadline and text")
     async def tasks(request: Request, plan: Optional[str] = None, kind: Optional[str] = None,
@@ -53,7 +74,7 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
                     facility: Optional[str] = Query(None, description="facility type label or IRI (narrower types included)"),
                     deadline_from: Optional[str] = Query(None, description="ISO year, year-month or date"),
                     deadline_to: Optional[str] = None, q: Optional[str] = Query(None, description="Chinese text search"),
-                    limit: Optional[int] = Query(None, ge=1, le=100_000), format: Optional[str] = FORMAT,
+                    limit: Optional[int] = LIMIT, offset: int = OFFSET, format: Optional[str] = FORMAT,
                     explain: bool = EXPLAIN):
         bindings = {"planId": plan, "kind": kind, "name|unit": department, "label|facility": facility}
         queries = TASK_QUERIES + (["tasks_by_department"] if department else []) + (["tasks_by_facility"] if facility else []) \
@@ -62,7 +83,7 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
             return answer(request, [], "tasks", queries, explain=True, bindings=bindings)
         return await reply(request, "tasks", queries, format, tasks_found, plan=plan, kind=kind,
                            department=department, facility=facility, deadline_from=deadline_from,
-                           deadline_to=deadline_to, q=q, limit=limit)
+                           deadline_to=deadline_to, q=q, page=(offset, limit))
 
     @router.get("/tasks/{task_id:path}", summary="One duty by its IRI")
     async def task(request: Request, task_id: str, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
@@ -82,10 +103,11 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
         queries = [query] if isinstance(query, str) else query
 
         @router.get(path, summary=f"{name}, each with the duties that point to it", name=f"list_{name}")
-        async def many(request: Request, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        async def many(request: Request, limit: Optional[int] = LIMIT, offset: int = OFFSET,
+                       format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
             if explain:
                 return answer(request, [], name, queries, format, explain)
-            return await reply(request, name, queries, format, fn)
+            return await reply(request, name, queries, format, fn, page=(offset, limit))
 
         @router.get(path + "/{iri:path}", summary=f"One of {name} by IRI", name=f"get_{name}")
         async def single(request: Request, iri: str, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
@@ -99,53 +121,66 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
     listing("/regulations", "regulations", listings.regulations, "regulations", questions.regulation)
 
     @router.get("/indicators", summary="Quantitative targets with their duty")
-    async def indicators(request: Request, plan: Optional[str] = None, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def indicators(request: Request, plan: Optional[str] = None, limit: Optional[int] = LIMIT, offset: int = OFFSET,
+                         format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
         if explain:
             return answer(request, [], "indicators", ["indicators"], format, explain, {"planId": plan})
-        return await reply(request, "indicators", ["indicators"], format, listings.indicators, plan=plan)
+        return await reply(request, "indicators", ["indicators"], format, listings.indicators, plan=plan,
+                           page=(offset, limit))
 
     @router.get("/shared-facilities", summary="Departments that share a facility type (rolled up the hierarchy)")
     async def shared(request: Request, facility: Optional[str] = Query(None, description="facility type IRI"),
                      department: Optional[str] = Query(None, description="department name or IRI"),
-                     min_departments: int = Query(2, ge=1), format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+                     min_departments: int = Query(2, ge=1), limit: Optional[int] = LIMIT, offset: int = OFFSET,
+                     format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
         if facility is not None and not is_iri(facility):
             raise HTTPException(400, "facility must be a facility type IRI")
         if explain:
             return answer(request, [], "shared-facilities", ["shared_facilities"], format, explain, {"facility": facility})
         return await reply(request, "shared-facilities", ["shared_facilities"], format, reports.shared_facilities,
-                           facility=facility, department=department, min_departments=min_departments)
+                           facility=facility, department=department, min_departments=min_departments,
+                           page=(offset, limit))
 
     @router.get("/orphans", summary="Orphaned duties with machine-readable reasons, and plan-level gaps")
-    async def orphan_list(request: Request, reason: Optional[str] = None, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def orphan_list(request: Request, reason: Optional[str] = None, limit: Optional[int] = LIMIT, offset: int = OFFSET,
+                          format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
         if explain:
             return answer(request, [], "orphans", ["orphans"], format, explain)
-        return await reply(request, "orphans", ["orphans"], format, reports.orphans, reason=reason)
+        return await reply(request, "orphans", ["orphans"], format, reports.orphans, reason=reason,
+                           page=(offset, limit))
 
     @router.get("/duplicates", summary="Duplicate pairs and parallel families")
     async def dup_list(request: Request, kind: Optional[str] = Query(None, pattern="^(duplicate|parallel)$"),
-                       min_score: float = Query(0.0, ge=0, le=1), format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+                       min_score: float = Query(0.0, ge=0, le=1), limit: Optional[int] = LIMIT, offset: int = OFFSET,
+                       format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
         if explain:
             return answer(request, [], "duplicates", ["duplicates"], format, explain)
-        return await reply(request, "duplicates", ["duplicates"], format, reports.duplicates, kind=kind, min_score=min_score)
+        return await reply(request, "duplicates", ["duplicates"], format, reports.duplicates, kind=kind, min_score=min_score,
+                           page=(offset, limit))
 
     @router.get("/dependencies", summary="Task dependencies (from depends on to) with kind and evidence")
-    async def dep_list(request: Request, kind: Optional[str] = None, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def dep_list(request: Request, kind: Optional[str] = None, limit: Optional[int] = LIMIT, offset: int = OFFSET,
+                       format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
         if explain:
             return answer(request, [], "dependencies", ["dependencies"], format, explain, {"kind": kind})
-        return await reply(request, "dependencies", ["dependencies"], format, reports.dependencies, kind=kind)
+        return await reply(request, "dependencies", ["dependencies"], format, reports.dependencies, kind=kind,
+                           page=(offset, limit))
 
     @router.get("/alignments", summary="Cross-plan correspondences, best first")
-    async def align_list(request: Request, task: Optional[str] = None, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def align_list(request: Request, task: Optional[str] = None, limit: Optional[int] = LIMIT, offset: int = OFFSET,
+                         format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
         if task is not None and not is_iri(task):
             raise HTTPException(400, "task must be a duty IRI")
         if explain:
             return answer(request, [], "alignments", ["alignments"], format, explain, {"task": task})
-        return await reply(request, "alignments", ["alignments"], format, reports.alignments, task=task)
+        return await reply(request, "alignments", ["alignments"], format, reports.alignments, task=task,
+                           page=(offset, limit))
 
     @router.get("/centrality", summary="Departments most central in the department–facility network")
-    async def central(request: Request, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def central(request: Request, limit: Optional[int] = LIMIT, offset: int = OFFSET,
+                      format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
         if explain:
             return answer(request, [], "centrality", ["centrality"], format, explain)
-        return await reply(request, "centrality", ["centrality"], format, reports.centrality)
+        return await reply(request, "centrality", ["centrality"], format, reports.centrality, page=(offset, limit))
 
     return router
