@@ -1,5 +1,6 @@
 """The SPARQL queries dutygraph runs, each a readable .rq file in graph/queries/, run with values bound
-through pyoxigraph substitutions — user text is never pasted into query text."""
+through pyoxigraph substitutions and a VALUES block pyoxigraph serializes (see _hinted) — user text is never
+pasted into query text."""
 from __future__ import annotations
 
 from functools import cache

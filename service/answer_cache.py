@@ -117,6 +117,22 @@ class AnswerCache:
                     "misses": self.misses}
 
 
+def json_page(cache: AnswerCache, page: tuple[int, int | None], fn: Callable[..., list], store: Any, /,
+              *args: Any, **kwargs: Any) -> tuple[bytes, int]:
+    """(JSON body of items[offset:offset + limit] of `fn(store, …)`, length of the whole list), both kept for
+    the store generation: a whole-store listing at 50 plans is megabytes, and encoding it again for every
+    request would cost more than reading it."""
+    from .responses import json_bytes
+
+    offset, limit = page
+
+    def body() -> tuple[bytes, int]:
+        items = cache.call(fn, store, *args, **kwargs)
+        return json_bytes(items[offset:offset + limit] if limit is not None else items[offset:]), len(items)
+
+    return cache.get(("json", offset, limit, call_key(fn, store, *args, **kwargs)), body)
+
+
 def call_key(fn: Callable[..., Any], store: Any, /, *args: Any, **kwargs: Any) -> Hashable:
     """The key of `fn(store, *args, **kwargs)`: the function and its arguments with defaults filled in."""
     bound = inspect.signature(fn).bind(store, *args, **kwargs)
@@ -148,13 +164,11 @@ def warm_up(cache: AnswerCache, store: Any) -> threading.Thread | None:
         return None
     from dutygraph.graph import listings, reports
 
-    from .responses import json_bytes
-
     def work() -> None:
         for fn in (listings.departments, listings.facility_types, listings.regulations, reports.shared_facilities,
                    reports.orphans, reports.duplicates, reports.dependencies, reports.alignments, reports.centrality):
             try:               # the answer, and its JSON body as the API sends it (service/api.py: reply)
-                cache.get(("json", call_key(fn, store)), lambda fn=fn: json_bytes(cache.call(fn, store)))
+                json_page(cache, (0, None), fn, store)
             except Exception:            # a store closed under us at shutdown; requests will see real errors
                 return
 

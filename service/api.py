@@ -11,8 +11,8 @@ from fastapi.responses import Response
 from dutygraph.graph import listings, questions, reports
 from dutygraph.graph.search import build_index, search
 
-from .answer_cache import AnswerCache, call_key
-from .responses import answer, json_bytes, wants
+from .answer_cache import AnswerCache, json_page
+from .responses import answer, wants
 from .security import is_iri
 
 FORMAT = Query(None, description="json (default), csv or xlsx; Accept: text/csv works too")
@@ -50,22 +50,13 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
 
     async def reply(request: Request, name: str, queries: list[str], fmt: Optional[str], fn, *args,
                     page: tuple[int, Optional[int]] = (0, None), **kwargs) -> Response:
-        """A list answer, whole or one page (offset, limit) of it. The whole list is kept per store generation
-        and JSON as the bytes sent (a whole-store listing at 50 plans is megabytes, and encoding it again for
-        every request would cost more than reading it); CSV and XLSX are built per request. X-Total-Count
-        is the length of the whole list, so a client can page through a listing of 500 plans."""
-        offset, limit = page
-        store = get_store()
+        """A list answer, whole or one page (offset, limit) of it, JSON kept as bytes (answer_cache.json_page);
+        CSV and XLSX are built per request. X-Total-Count is the length of the whole list, so a client can
+        page through a listing of 500 plans."""
         if wants(request, fmt) != "json":
             items = await run(fn, *args, **kwargs)
-            return _counted(answer(request, _page(items, offset, limit), name, queries, fmt), len(items))
-
-        def body() -> tuple[bytes, int]:
-            items = answers.call(fn, store, *args, **kwargs)
-            return json_bytes(_page(items, offset, limit)), len(items)
-
-        sent, total = await run_in_threadpool(answers.get, ("json", offset, limit, call_key(fn, store, *args, **kwargs)),
-                                              body)
+            return _counted(answer(request, _page(items, *page), name, queries, fmt), len(items))
+        sent, total = await run_in_threadpool(json_page, answers, page, fn, get_store(), *args, **kwargs)
         return _counted(Response(sent, media_type="application/json"), total)
 
     @router.get("/tasks", summary="Duties, filtered by plan, kind, department, facility type, deadline and text")

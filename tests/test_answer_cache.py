@@ -2,6 +2,7 @@
 SPARQL Update or an HTTP load, and bounded."""
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -10,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dutygraph.graph.load import load_files
-from dutygraph.service.answer_cache import AnswerCache, warm_up
+from dutygraph.graph import listings
+from dutygraph.service.answer_cache import AnswerCache, json_page, warm_up
 from dutygraph.service.app import Settings, create_app
 
 from conftest import CHENGDU, LINTONG
@@ -146,6 +148,9 @@ def test_warm_up_fills_the_listings(served_store: ox.Store) -> None:
     assert thread is not None
     thread.join(120)
     assert cache.stats()["entries"] == 18            # nine answers, each also as its JSON body
+    misses = cache.stats()["misses"]                  # the body a whole-list request asks for is the one warmed
+    body, total = json_page(cache, (0, None), listings.departments, served_store)
+    assert cache.stats()["misses"] == misses and total == len(json.loads(body)) > 0
     client = TestClient(create_app(Settings(), store=served_store))
     assert client.app.state.cache.enabled
 
