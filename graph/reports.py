@@ -6,15 +6,19 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .queries import select
+from . import namespaces as ns
+from .queries import select, select_in
 
 REPORTS = ("shared-facilities", "orphans", "duplicates", "dependencies", "alignments", "centrality")
 
 
 def shared_facilities(store: ox.Store, facility: str | None = None, department: str | None = None,
-                      min_departments: int = 2) -> list[dict[str, Any]]:
-    """`department` may be an IRI or a name; the listing keeps types shared by at least min_departments."""
-    rows = select(store, "shared_facilities", facility=ox.NamedNode(facility) if facility else None)
+                      min_departments: int = 2, plan: str | None = None) -> list[dict[str, Any]]:
+    """`department` may be an IRI or a name; the listing keeps types shared by at least min_departments.
+    `plan` (a plan id) reads one plan's graph and the ontology graph only: who shares a type within one
+    allocation, at the cost of that plan rather than of the store."""
+    graphs = [ns.plan_graph(plan), ns.ONTOLOGY_GRAPH] if plan is not None else None
+    rows = select_in(store, "shared_facilities", graphs, facility=ox.NamedNode(facility) if facility else None)
     per: dict[str, dict[str, Any]] = {}
     for row in rows:
         entry = per.setdefault(row["facility"], {"label": row["label"], "tasks": {}, "direct": set()})

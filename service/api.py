@@ -122,14 +122,16 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
     @router.get("/shared-facilities", summary="Departments that share a facility type (rolled up the hierarchy)")
     async def shared(request: Request, facility: Optional[str] = Query(None, description="facility type IRI"),
                      department: Optional[str] = Query(None, description="department name or IRI"),
+                     plan: Optional[str] = Query(None, description="one plan's id: sharing within that allocation"),
                      min_departments: int = Query(2, ge=1), limit: Optional[int] = LIMIT, offset: int = OFFSET,
                      format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
         if facility is not None and not is_iri(facility):
             raise HTTPException(400, "facility must be a facility type IRI")
         if explain:
-            return answer(request, [], "shared-facilities", ["shared_facilities"], format, explain, {"facility": facility})
+            return answer(request, [], "shared-facilities", ["shared_facilities"], format, explain,
+                          {"facility": facility, "plan": plan})
         return await reply(request, "shared-facilities", ["shared_facilities"], format, reports.shared_facilities,
-                           facility=facility, department=department, min_departments=min_departments,
+                           facility=facility, department=department, min_departments=min_departments, plan=plan,
                            page=(offset, limit))
 
     @router.get("/orphans", summary="Orphaned duties with machine-readable reasons, and plan-level gaps")

@@ -214,6 +214,7 @@ def report(
     facility: Optional[str] = typer.Option(None, "--facility", help="shared-facilities: one facility type IRI."),
     department: Optional[str] = typer.Option(None, "--department", help="shared-facilities: department name or IRI."),
     min_departments: Optional[int] = typer.Option(None, "--min-departments"),
+    plan: Optional[str] = typer.Option(None, "--plan", help="shared-facilities: one plan id (sharing within it)."),
     reason: Optional[str] = typer.Option(None, "--reason", help="orphans: one reason code."),
     kind: Optional[str] = typer.Option(None, "--kind", help="duplicates: duplicate|parallel; dependencies: a kind."),
     min_score: Optional[float] = typer.Option(None, "--min-score"),
@@ -221,7 +222,7 @@ def report(
     """Analysis reports (same JSON as the API)."""
     from dutygraph.graph.reports import report as run
 
-    filters = {"facility": facility, "department": department, "min_departments": min_departments,
+    filters = {"facility": facility, "department": department, "min_departments": min_departments, "plan": plan,
                "reason": reason, "kind": kind, "min_score": min_score}
     try:
         items = run(_open(store), name, **{k: v for k, v in filters.items() if v is not None})

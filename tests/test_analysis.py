@@ -43,6 +43,24 @@ def test_filters(loaded_store):
     assert all(len(f["departments"]) >= 10 for f in wide)
 
 
+@pytest.mark.parametrize("plan, department", [(CD, "市教育局"), (LT, "区教育局")])
+def test_sharing_within_one_plan(loaded_store, plan, department):
+    """?plan= keeps one allocation: only its duties and departments, and the same answer as the whole-store
+    report narrowed by hand to that plan's duties."""
+    school = next(f for f in reports.shared_facilities(loaded_store, plan=plan) if f["facility_type"] == "学校")
+    prefix = ns.task_iri(plan, "task", 1).rsplit("/", 2)[0] + "/"
+    assert school["tasks"] and all(task.startswith(prefix) for task in school["tasks"])
+    assert department in school["departments"]
+    whole = next(f for f in reports.shared_facilities(loaded_store) if f["facility_type"] == "学校")
+    assert school["tasks"] == [task for task in whole["tasks"] if task.startswith(prefix)]
+    assert set(school["department_ids"]) < set(whole["department_ids"])
+
+
+def test_sharing_in_an_unknown_plan_is_empty(loaded_store):
+    assert reports.shared_facilities(loaded_store, plan="no_such_plan") == []
+    assert reports.shared_facilities(loaded_store, plan='a b>"{}') == []
+
+
 def test_orphans(loaded_store):
     by_task = {o["task"]: o["reasons"] for o in reports.orphans(loaded_store) if o["task"]}
     assert by_task[t(CD, 29)] == ["empty_task"]

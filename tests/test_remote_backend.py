@@ -148,6 +148,7 @@ def _questions() -> list[tuple[str, Callable[[Any], Any]]]:
         ("indicators plan", lambda s: listings.indicators(s, plan=CD)),
         ("shared-facilities facility", lambda s: reports.shared_facilities(s, facility=SCHOOL)),
         ("shared-facilities department", lambda s: reports.shared_facilities(s, department="市应急局")),
+        ("shared-facilities plan", lambda s: reports.shared_facilities(s, plan="lintong_plan")),
         ("orphans reason", lambda s: reports.orphans(s, reason="no_deadline")),
         ("duplicates parallel", lambda s: reports.duplicates(s, kind="parallel", min_score=0.5)),
         ("dependencies kind", lambda s: reports.dependencies(s, kind="schedule")),

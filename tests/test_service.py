@@ -106,6 +106,15 @@ def test_reports_same_json_as_the_cli_library(http, store):
         assert http.get(f"/api/{name}").json() == json.loads(json.dumps(reports.report(store, name)))
 
 
+def test_sharing_within_one_plan_over_http(http, store):
+    from dutygraph.graph import reports
+
+    got = http.get("/api/shared-facilities", params={"plan": CD})
+    assert got.json() == json.loads(json.dumps(reports.shared_facilities(store, plan=CD)))
+    assert 0 < int(got.headers["X-Total-Count"]) < int(http.get("/api/shared-facilities").headers["X-Total-Count"])
+    assert http.get("/api/shared-facilities", params={"plan": 'x"} ?s ?p ?o {'}).json() == []
+
+
 def test_single_items_and_404s(http):
     task = ns.task_iri(CD, "task", 29)
     assert http.get(f"/api/tasks/{task}").json()["number"] == 29
