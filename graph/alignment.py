@@ -1,6 +1,7 @@
 """Cross-plan correspondences: for each duty of one plan, the best-matching duties of the other plans
 (a district task and the city task that asks the same), so a user sees what was copied, dropped or added.
-Sparse TF-IDF top-k; a shared facility type adds to the score.
+Sparse TF-IDF top-k; a shared facility type adds to the score. The document frequencies are a fixed
+reference (graph/reference_terms.py), not the store's, so scores do not drift as plans are loaded.
 
 Blocking by plan: comparing every duty with every duty of every other plan grows with the square of the
 store (150,000 duties: 2 × 10¹⁰ products). Each plan is compared with the NEIGHBOUR_PLANS plans whose
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from .reference_terms import reference_frequencies
 from .textsim import content_tokens, tfidf_matrix, top_k_pairs
 
 THRESHOLD = 0.2
@@ -22,12 +24,21 @@ FACILITY_BONUS = 0.1
 NEIGHBOUR_PLANS = 12
 
 
-def align(tasks: list[dict[str, Any]], k: int = 3) -> list[dict[str, Any]]:
+def documents(tasks: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[list[str]]]:
+    """The duties alignment compares (table tasks with some text) and their content tokens."""
     duties = [t for t in tasks if t["kind"] == "task" and (t.get("text") or t.get("requirements"))]
+    return duties, [content_tokens("\n".join(x for x in (t.get("text"), t.get("requirements")) if x)) for t in duties]
+
+
+def align(tasks: list[dict[str, Any]], k: int = 3) -> list[dict[str, Any]]:
+    """For each duty, its k best matches in the other plans. Term weights come from the reference frequencies
+    (graph/reference_terms.py), not from the plans in the store: a score then depends on the two duties
+    alone, so loading a plan changes only the matches it enters (and the plans whose neighbours it joins),
+    and the same documents give the same scores whatever else was loaded before."""
+    duties, docs = documents(tasks)
     if len({t["plan"]["id"] for t in duties}) < 2:
         return []
-    docs = [content_tokens("\n".join(x for x in (t.get("text"), t.get("requirements")) if x)) for t in duties]
-    matrix = tfidf_matrix(docs, max_df=0.3)
+    matrix = tfidf_matrix(docs, max_df=0.3, reference=reference_frequencies())
     candidates: dict[int, list[tuple[float, int]]] = {}
     for i, j, score in _cross_plan_pairs(matrix, [t["plan"]["id"] for t in duties], k * 8, THRESHOLD * 0.7):
         shared = set(duties[i].get("facility_types") or []) & set(duties[j].get("facility_types") or [])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -26,12 +26,18 @@ def content_tokens(text: str) -> list[str]:
     return [t for t in tokens(text) if len(t) >= 2 and _CONTENT.search(t) and t not in STOPWORDS]
 
 
-def tfidf_matrix(docs: Sequence[Sequence[str]], max_df: float = 0.5) -> sparse.csr_matrix:
-    """Rows L2-normalised; tokens in more than max_df of the documents are dropped (too common to tell)."""
+def tfidf_matrix(docs: Sequence[Sequence[str]], max_df: float = 0.5,
+                 reference: tuple[int, Mapping[str, int]] | None = None) -> sparse.csr_matrix:
+    """Rows L2-normalised; tokens in more than max_df of the documents are dropped (too common to tell).
+    Document frequencies are counted over `docs`, or taken from `reference` (number of documents, frequency
+    per token) so that a row's weights do not change with the other rows (graph/reference_terms.py)."""
     n = len(docs)
     df: Counter[str] = Counter()
     for doc in docs:
         df.update(set(doc))
+    if reference is not None:
+        n, known = reference
+        df = Counter({t: known.get(t, 0) for t in df})
     vocab = {t: i for i, t in enumerate(sorted(t for t, c in df.items() if n < 4 or c / n <= max_df))}
     rows, cols, vals = [], [], []
     for r, doc in enumerate(docs):
@@ -42,7 +48,7 @@ def tfidf_matrix(docs: Sequence[Sequence[str]], max_df: float = 0.5) -> sparse.c
             rows.append(r)
             cols.append(vocab[t])
             vals.append(w / norm)
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(1, len(vocab))), dtype=np.float64)
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), max(1, len(vocab))), dtype=np.float64)
 
 
 def top_k_pairs(a: sparse.csr_matrix, b: sparse.csr_matrix, k: int, threshold: float,
