@@ -14,8 +14,9 @@ REPORTS = ("shared-facilities", "orphans", "duplicates", "dependencies", "alignm
 
 def shared_facilities(store: ox.Store, facility: str | None = None, department: str | None = None,
                       min_departments: int = 2, plan: str | None = None) -> list[dict[str, Any]]:
-    """`department` may be an IRI or a name; the listing keeps types shared by at least min_departments.
-    `plan` (a plan id) reads one plan's graph and the ontology graph only: who shares a type within one
+    """Per facility type: the departments, duties, co-responsible pairs (named on one duty) and parallel
+    pairs (in one plan, on different duties). `department` may be an IRI or a name; the listing keeps types
+    shared by at least min_departments. `plan` (a plan id) reads one plan's graph and the ontology graph only: who shares a type within one
     allocation, at the cost of that plan rather than of the store."""
     graphs = [ns.plan_graph(plan), ns.ONTOLOGY_GRAPH] if plan is not None else None
     rows = select_in(store, "shared_facilities", graphs, facility=ox.NamedNode(facility) if facility else None)
@@ -30,8 +31,10 @@ def shared_facilities(store: ox.Store, facility: str | None = None, department: 
         names: dict[str, str] = {}
         counts: dict[str, int] = {}
         co: set[tuple[str, str]] = set()
-        for depts in entry["tasks"].values():
+        in_plan: dict[str | None, set[str]] = {}
+        for task, depts in entry["tasks"].items():
             names.update(depts)
+            in_plan.setdefault(ns.plan_of_task(task), set()).update(depts.values())
             for d in depts:
                 counts[d] = counts.get(d, 0) + 1
             co.update(combinations(sorted(depts.values()), 2))
@@ -40,13 +43,16 @@ def shared_facilities(store: ox.Store, facility: str | None = None, department: 
         if len(names) < min_departments:
             continue
         ordered = sorted(names, key=lambda d: (-counts[d], names[d], d))
-        all_pairs = set(combinations(sorted(names.values()), 2))
+        # parallel: two departments of one plan on this type, never on the same duty of it; departments of
+        # different plans are different governments, not parallel (and all pairs of 500 plans' departments
+        # were tens of megabytes per type)
+        same_plan = {pair for members in in_plan.values() for pair in combinations(sorted(members), 2)}
         out.append({
             "facility_type": entry["label"], "iri": iri,
             "departments": [names[d] for d in ordered], "department_ids": ordered,
             "tasks": sorted(entry["tasks"]), "direct_tasks": sorted(entry["direct"]),
             "co_responsible": [list(p) for p in sorted(co)],
-            "parallel": [list(p) for p in sorted(all_pairs - co)],
+            "parallel": [list(p) for p in sorted(same_plan - co) if p[0] != p[1]],
         })
     return sorted(out, key=lambda f: (-len(f["departments"]), f["facility_type"], f["iri"]))
 

@@ -31,6 +31,17 @@ def test_departments_sharing_schools_in_chengdu(loaded_store):
     assert ["市住建局", "市应急局"] in school["co_responsible"]      # row 158 names both
 
 
+def test_parallel_pairs_stay_inside_one_plan(loaded_store):
+    """Chengdu's 市教育局 and Lintong's 区教育局 both handle schools, but in different governments' plans: not
+    a parallel pair. Two Chengdu departments on different school duties are."""
+    school = next(f for f in reports.shared_facilities(loaded_store) if f["facility_type"] == "学校")
+    parallel = {tuple(p) for p in school["parallel"]}
+    assert ("区教育局", "市教育局") not in parallel and ("市教育局", "区教育局") not in parallel
+    chengdu = next(f for f in reports.shared_facilities(loaded_store, plan=CD) if f["facility_type"] == "学校")
+    assert chengdu["parallel"] and {tuple(p) for p in chengdu["parallel"]} <= parallel
+    assert not parallel & {tuple(p) for p in school["co_responsible"]}
+
+
 def test_roll_up_counts_schools_for_crowded_places(loaded_store):
     crowded = next(f for f in reports.shared_facilities(loaded_store) if f["facility_type"] == "人员密集场所")
     assert t(CD, 174) in crowded["tasks"] and t(CD, 174) not in crowded["direct_tasks"]   # 制定学校…安全管理标准
