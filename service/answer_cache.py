@@ -39,6 +39,7 @@ class AnswerCache:
     max_entries: int = 256
     max_items: int = 250_000
     enabled: bool = True
+    keep_indexes: bool = False   # keep `index()` structures (the text index) even when answers are not kept
     generation: int = 0
     hits: int = 0
     misses: int = 0
@@ -46,9 +47,9 @@ class AnswerCache:
     _pending: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def get(self, key: Hashable, compute: Callable[[], T], *, index: bool = False) -> T:
         """The kept answer for `key`, or compute it (once, however many callers ask at the same time)."""
-        if not self.enabled:
+        if not (self.enabled or (index and self.keep_indexes)):
             return compute()
         with self._lock:
             generation = self.generation
@@ -85,6 +86,13 @@ class AnswerCache:
         """`fn(store, *args, **kwargs)` through the cache, keyed by the function and its arguments with
         defaults filled in (so a route and the warm-up that omit a default share one answer)."""
         return self.get(call_key(fn, store, *args, **kwargs), lambda: fn(store, *args, **kwargs))
+
+    def index(self, fn: Callable[..., T], store: Any, /) -> T:
+        """`fn(store)` — a structure built from the whole store to answer from, such as the text index — kept
+        for the store generation when answers are, and also with `keep_indexes` (`serve --no-cache` on the
+        embedded store evaluates every answer, but an index is not an answer: rebuilding one over 15,000
+        duties for each search took seconds)."""
+        return self.get(("index", call_key(fn, store)), lambda: fn(store), index=True)
 
     def lookup(self, key: Hashable) -> tuple[bool, Any, int]:
         """(found, answer, generation) for callers that compute asynchronously (the /sparql route):

@@ -40,13 +40,13 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
 
     def searched(store: ox.Store, q: str, limit: int = 50, plan: Optional[str] = None) -> list[dict]:
         """search() over the index kept for this store generation (built once, not per request)."""
-        return search(store, q, limit=limit, plan=plan, index=answers.call(build_index, store))
+        return search(store, q, limit=limit, plan=plan, index=answers.index(build_index, store))
 
     def tasks_found(store: ox.Store, plan: Optional[str] = None, kind: Optional[str] = None,
                     department: Optional[str] = None, facility: Optional[str] = None, deadline_from: Optional[str] = None,
                     deadline_to: Optional[str] = None, q: Optional[str] = None) -> list[dict]:
         return questions.find_tasks(store, plan, kind, department, facility, deadline_from, deadline_to, q, None,
-                                    index=answers.call(build_index, store) if q else None)
+                                    index=answers.index(build_index, store) if q else None)
 
     async def reply(request: Request, name: str, queries: list[str], fmt: Optional[str], fn, *args,
                     page: tuple[int, Optional[int]] = (0, None), **kwargs) -> Response:

@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     app.state.store = db
     app.state.settings = settings
     # Answers are kept until the next write; only the embedded store has no writer but this process.
-    cache = AnswerCache(enabled=settings.cache and isinstance(db, ox.Store))
+    cache = AnswerCache(enabled=settings.cache and isinstance(db, ox.Store), keep_indexes=isinstance(db, ox.Store))
     app.state.cache = cache
 
     from .sparql import SparqlSettings, build_sparql_router

@@ -315,7 +315,7 @@ def serve(
     max_body_bytes: int = typer.Option(1 << 20, "--max-body-bytes", help="Largest request body (413 beyond)."),
     max_upload_bytes: int = typer.Option(64 << 20, "--max-upload-bytes", help="Largest /api/load upload."),
     query_isolation: str = typer.Option("thread", "--query-isolation", help="thread | fork: how a runaway query is stopped (see docs/RELIABILITY.md)."),
-    cache: bool = typer.Option(True, "--cache/--no-cache", help="Keep answers until the next write (embedded store only)."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Keep answers until the next write (embedded store only; the text index is kept either way)."),
     warm: bool = typer.Option(True, "--warm/--no-warm", help="Compute the whole-store listings in the background at start and after each load."),
 ) -> None:
     """Serve the HTTP API, the SPARQL endpoint and the pages."""

@@ -52,7 +52,7 @@ def build_pages_router(get_store: Callable[[], ox.Store], cache: AnswerCache | N
         return HTMLResponse(env.get_template(name).render(questions=QUESTIONS, **context))
 
     def searched(store: ox.Store, q: str, limit: int = 50) -> list[dict]:
-        return search(store, q, limit=limit, index=answers.call(build_index, store))
+        return search(store, q, limit=limit, index=answers.index(build_index, store))
 
     async def run(fn, *args, **kwargs):
         return await run_in_threadpool(answers.call, fn, get_store(), *args, **kwargs)

@@ -172,3 +172,20 @@ def test_search_index_follows_an_update_that_keeps_the_store_size(served_store: 
     assert found[0]["task"] == hit["task"]
     assert "".join(seg["text"] for seg in found[0]["text"]) == "开展氢能加注站安全检查"
     assert client.get("/api/tasks", params={"q": "氢能加注站"}).json()[0]["id"] == hit["task"]
+
+
+def test_without_the_answer_cache_the_text_index_is_still_kept_and_follows_updates(served_store: ox.Store) -> None:
+    """`serve --no-cache` evaluates every answer, but builds the text index once per store generation: two
+    searches keep one entry (the index) and no answer; after an update the new text is found at once."""
+    client = _client(served_store, cache=False)
+    cache = client.app.state.cache
+    assert not cache.enabled and cache.keep_indexes
+    hit = client.get("/api/search", params={"q": "燃气"}).json()[0]
+    client.get("/api/search", params={"q": "电梯"})
+    client.get("/api/departments")
+    assert cache.stats()["entries"] == 1 and cache.stats()["hits"] >= 1
+    update = (f"DELETE {{ GRAPH ?g {{ <{hit['task']}> <{DG}statement> ?s }} }} "
+              f"INSERT {{ GRAPH ?g {{ <{hit['task']}> <{DG}statement> \"开展氢能加注站安全检查\"@zh }} }} "
+              f"WHERE {{ GRAPH ?g {{ <{hit['task']}> <{DG}statement> ?s }} }}")
+    assert client.post("/sparql", data={"update": update}, headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 204
+    assert client.get("/api/search", params={"q": "氢能加注站"}).json()[0]["task"] == hit["task"]
