@@ -87,7 +87,8 @@ def _hinted(store: ox.Store, text: str, substitutions: dict[ox.Variable, Any]) -
     pyoxigraph does not plan around substituted values: a unit's duties were read by scanning every
     assignment (3.4 s at 500 plans) where the VALUES form looks the unit up (0.07 s). The values are
     written by pyoxigraph's own serializer (IRIs validated, literals escaped); remote stores add the same
-    block themselves (graph/remote.py)."""
-    if not substitutions or not isinstance(store, ox.Store):
+    block themselves (graph/remote.py). A blank node cannot be written in a query: it stays a substitution only."""
+    hinted = {var: term for var, term in substitutions.items() if isinstance(term, (ox.NamedNode, ox.Literal))}
+    if not hinted or not isinstance(store, ox.Store):
         return text
-    return bind_values(text, substitutions)
+    return bind_values(text, hinted)

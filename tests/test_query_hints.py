@@ -81,3 +81,10 @@ def test_no_hint_without_bindings_or_for_a_remote_store(loaded_store):
     text = rq_text("dutygraph.graph", "departments")
     assert _hinted(loaded_store, text, {}) == text
     assert _hinted(object(), text, {ox.Variable("unit"): ox.NamedNode(ns.ONTOLOGY_GRAPH)}) == text
+
+
+def test_a_blank_node_stays_a_substitution(loaded_store):
+    node = ox.BlankNode()
+    text = rq_text("dutygraph.graph", "departments")
+    assert _hinted(loaded_store, text, {ox.Variable("unit"): node}) == text
+    assert select_text(loaded_store, text, unit=node) == []
