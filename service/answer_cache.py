@@ -15,6 +15,7 @@ computation overlapped a write is not kept.
 """
 from __future__ import annotations
 
+import gzip
 import inspect
 import threading
 from collections import OrderedDict
@@ -125,20 +126,29 @@ class AnswerCache:
                     "misses": self.misses}
 
 
+GZIP_FROM = 32 * 1024   # bodies at least this big are also kept gzip-compressed, for clients that accept it
+
+
 def json_page(cache: AnswerCache, page: tuple[int, int | None], fn: Callable[..., list], store: Any, /,
-              *args: Any, **kwargs: Any) -> tuple[bytes, int]:
-    """(JSON body of items[offset:offset + limit] of `fn(store, …)`, length of the whole list), both kept for
-    the store generation: a whole-store listing at 50 plans is megabytes, and encoding it again for every
-    request would cost more than reading it."""
+              *args: Any, gzipped: bool = False, **kwargs: Any) -> tuple[bytes, int, str | None]:
+    """(JSON body of items[offset:offset + limit] of `fn(store, …)`, length of the whole list, content
+    encoding), kept for the store generation: a whole-store listing at 500 plans is tens of megabytes, and
+    encoding it for every request would cost more than reading it. With `gzipped`, a body of GZIP_FROM bytes
+    or more comes gzip-compressed (compressed once, kept too; IRIs compress about tenfold)."""
     from .responses import json_bytes
 
     offset, limit = page
+    key = call_key(fn, store, *args, **kwargs)
 
     def body() -> tuple[bytes, int]:
         items = cache.call(fn, store, *args, **kwargs)
         return json_bytes(items[offset:offset + limit] if limit is not None else items[offset:]), len(items)
 
-    return cache.get(("json", offset, limit, call_key(fn, store, *args, **kwargs)), body)
+    raw, total = cache.get(("json", offset, limit, key), body)
+    if not gzipped or len(raw) < GZIP_FROM:
+        return raw, total, None
+    packed = cache.get(("json.gz", offset, limit, key), lambda: gzip.compress(raw, compresslevel=5, mtime=0))
+    return packed, total, "gzip"
 
 
 def call_key(fn: Callable[..., Any], store: Any, /, *args: Any, **kwargs: Any) -> Hashable:
@@ -176,7 +186,7 @@ def warm_up(cache: AnswerCache, store: Any) -> threading.Thread | None:
         for fn in (listings.departments, listings.facility_types, listings.regulations, reports.shared_facilities,
                    reports.orphans, reports.duplicates, reports.dependencies, reports.alignments, reports.centrality):
             try:               # the answer, and its JSON body as the API sends it (service/api.py: reply)
-                json_page(cache, (0, None), fn, store)
+                json_page(cache, (0, None), fn, store, gzipped=True)
             except Exception:            # a store closed under us at shutdown; requests will see real errors
                 return
 

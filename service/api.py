@@ -50,14 +50,20 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
 
     async def reply(request: Request, name: str, queries: list[str], fmt: Optional[str], fn, *args,
                     page: tuple[int, Optional[int]] = (0, None), **kwargs) -> Response:
-        """A list answer, whole or one page (offset, limit) of it, JSON kept as bytes (answer_cache.json_page);
-        CSV and XLSX are built per request. X-Total-Count is the length of the whole list, so a client can
+        """A list answer, whole or one page (offset, limit) of it, JSON kept as bytes, gzip-compressed when the
+        client accepts it and the body is large (answer_cache.json_page); CSV and XLSX are built per request. X-Total-Count is the length of the whole list, so a client can
         page through a listing of 500 plans."""
         if wants(request, fmt) != "json":
             items = await run(fn, *args, **kwargs)
             return _counted(answer(request, _page(items, *page), name, queries, fmt), len(items))
-        sent, total = await run_in_threadpool(json_page, answers, page, fn, get_store(), *args, **kwargs)
-        return _counted(Response(sent, media_type="application/json"), total)
+        gzipped = "gzip" in request.headers.get("accept-encoding", "").lower()
+        sent, total, encoding = await run_in_threadpool(json_page, answers, page, fn, get_store(), *args,
+                                                        gzipped=gzipped, **kwargs)
+        response = _counted(Response(sent, media_type="application/json"), total)
+        response.headers["Vary"] = "Accept-Encoding"
+        if encoding:
+            response.headers["Content-Encoding"] = encoding
+        return response
 
     @router.get("/tasks", summary="Duties, filtered by plan, kind, department, facility type, deadline and text")
     async def tasks(request: Request, plan: Optional[str] = None, kind: Optional[str] = None,

@@ -2,6 +2,7 @@
 SPARQL Update or an HTTP load, and bounded."""
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 import time
@@ -12,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from dutygraph.graph.load import load_files
 from dutygraph.graph import listings
-from dutygraph.service.answer_cache import AnswerCache, json_page, warm_up
+from dutygraph.service.answer_cache import GZIP_FROM, AnswerCache, json_page, warm_up
 from dutygraph.service.app import Settings, create_app
 
 from conftest import CHENGDU, LINTONG
@@ -147,10 +148,15 @@ def test_warm_up_fills_the_listings(served_store: ox.Store) -> None:
     thread = warm_up(cache, served_store)
     assert thread is not None
     thread.join(120)
-    assert cache.stats()["entries"] == 18            # nine answers, each also as its JSON body
+    bodies = [value for key, value in cache._entries.items() if key[0] == "json"]
+    packed = [key for key in cache._entries if key[0] == "json.gz"]
+    assert len(bodies) == 9                           # nine answers, each also as its JSON body …
+    assert len(packed) == sum(len(raw) >= GZIP_FROM for raw, _ in bodies) > 0     # … and the big ones gzipped
+    assert cache.stats()["entries"] == 18 + len(packed)
     misses = cache.stats()["misses"]                  # the body a whole-list request asks for is the one warmed
-    body, total = json_page(cache, (0, None), listings.departments, served_store)
-    assert cache.stats()["misses"] == misses and total == len(json.loads(body)) > 0
+    body, total, encoding = json_page(cache, (0, None), listings.departments, served_store, gzipped=True)
+    assert cache.stats()["misses"] == misses and encoding == "gzip"
+    assert total == len(json.loads(gzip.decompress(body))) > 0
     client = TestClient(create_app(Settings(), store=served_store))
     assert client.app.state.cache.enabled
 

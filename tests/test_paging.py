@@ -56,3 +56,15 @@ def test_a_filtered_list_pages_over_its_own_count(http):
     total = int(lead.headers["X-Total-Count"])
     assert total == len(lead.json()) and 0 < total < int(http.get("/api/tasks").headers["X-Total-Count"])
     assert http.get("/api/tasks", params={"department": "市应急局", "limit": 2, "offset": 1}).json() == lead.json()[1:3]
+
+
+def test_large_lists_come_gzipped_to_clients_that_accept_it(http):
+    """A big JSON body is sent gzip-compressed (compressed once and kept); the decoded body is the same."""
+    plain = http.get("/api/departments", headers={"Accept-Encoding": "identity"})
+    packed = http.get("/api/departments", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers and packed.headers["content-encoding"] == "gzip"
+    assert packed.headers["vary"] == "Accept-Encoding" and packed.headers["X-Total-Count"] == plain.headers["X-Total-Count"]
+    assert int(packed.headers["content-length"]) * 4 < len(plain.content)
+    assert packed.json() == plain.json()
+    small = http.get("/api/departments", params={"limit": 1}, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers and len(small.json()) == 1
