@@ -24,7 +24,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
-## scale benchmarks on S (samples) and M (50 generated plans); writes docs/BENCHMARKS.md (~25 min, not part of test)
+## scale benchmarks on S (samples) and M (50 generated plans); writes docs/BENCHMARKS.md (~15 min, not part of test)
 BENCH_SIZES ?= S M
 ## the long reliability runs (docs/RELIABILITY.md): 60 s of load, thousands of bad documents, more kills
 soak: $(STAMP)
