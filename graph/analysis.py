@@ -11,8 +11,9 @@ Every analysis graph carries a digest of its content (`<graph> dg:contentDigest 
 content changed are written: loading one plan into a store of 500 rewrites that plan's graphs and those of
 the plans whose best matches it changed, not 3 million alignment triples (a transaction that size held
 13 GB in RocksDB). Alignment's fixed term weights (graph/reference_terms.py) are what keep the other plans'
-graphs unchanged: with weights counted over the store, every score moved with every load. A load writes its plans and the changed analysis graphs in one transaction
-(graph/load.py); `dutygraph analyse` recomputes everything and writes what changed, also in one."""
+graphs unchanged: with weights counted over the store, every score moved with every load. A load writes its
+plans and the changed analysis graphs in one transaction (graph/load.py); `dutygraph analyse` recomputes
+everything and writes what changed, also in one."""
 from __future__ import annotations
 
 import time

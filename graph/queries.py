@@ -57,16 +57,7 @@ def select_text(store: ox.Store, text: str, /, **bindings: Any) -> list[dict[str
     """Run a SELECT over the union of all graphs. Keyword arguments bind variables through pyoxigraph
     substitutions (str → plain literal, ox terms as they are, None → left unbound); a bound variable must
     appear in the SELECT clause (a pyoxigraph rule)."""
-    substitutions = {}
-    for var, value in bindings.items():
-        if value is None:
-            continue
-        term = value if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)) else ox.Literal(str(value))
-        substitutions[ox.Variable(var)] = term
-    solutions = store.query(_hinted(store, text, substitutions), use_default_graph_as_union=True,
-                            substitutions=substitutions)
-    names = [v.value for v in solutions.variables]
-    return [{n: term_value(row[n]) for n in names} for row in solutions]
+    return _run(store, text, {"use_default_graph_as_union": True}, bindings)
 
 
 def select_in(store: ox.Store, name: str, graphs: list[str] | None, /, **bindings: Any) -> list[dict[str, Any]]:
@@ -74,10 +65,14 @@ def select_in(store: ox.Store, name: str, graphs: list[str] | None, /, **binding
     engine scans those graphs only instead of the union of all; None means select() as it is."""
     if graphs is None:
         return select(store, name, **bindings)
+    return _run(store, query_text(name), {"default_graph": [ox.NamedNode(g) for g in graphs]}, bindings)
+
+
+def _run(store: ox.Store, text: str, dataset: dict[str, Any], bindings: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of `text` over `dataset` (store.query's graph arguments) with `bindings` bound, as plain JSON."""
     substitutions = {ox.Variable(var): value if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode))
                      else ox.Literal(str(value)) for var, value in bindings.items() if value is not None}
-    solutions = store.query(_hinted(store, query_text(name), substitutions),
-                            default_graph=[ox.NamedNode(g) for g in graphs], substitutions=substitutions)
+    solutions = store.query(_hinted(store, text, substitutions), substitutions=substitutions, **dataset)
     names = [v.value for v in solutions.variables]
     return [{n: term_value(row[n]) for n in names} for row in solutions]
 
@@ -87,7 +82,8 @@ def _hinted(store: ox.Store, text: str, substitutions: dict[ox.Variable, Any]) -
     pyoxigraph does not plan around substituted values: a unit's duties were read by scanning every
     assignment (3.4 s at 500 plans) where the VALUES form looks the unit up (0.07 s). The values are
     written by pyoxigraph's own serializer (IRIs validated, literals escaped); remote stores add the same
-    block themselves (graph/remote.py). A blank node cannot be written in a query: it stays a substitution only."""
+    block themselves (graph/remote.py). A blank node cannot be written in a query: it stays a substitution
+    only."""
     hinted = {var: term for var, term in substitutions.items() if isinstance(term, (ox.NamedNode, ox.Literal))}
     if not hinted or not isinstance(store, ox.Store):
         return text

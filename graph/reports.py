@@ -16,8 +16,8 @@ def shared_facilities(store: ox.Store, facility: str | None = None, department: 
                       min_departments: int = 2, plan: str | None = None) -> list[dict[str, Any]]:
     """Per facility type: the departments, duties, co-responsible pairs (named on one duty) and parallel
     pairs (in one plan, on different duties). `department` may be an IRI or a name; the listing keeps types
-    shared by at least min_departments. `plan` (a plan id) reads one plan's graph and the ontology graph only: who shares a type within one
-    allocation, at the cost of that plan rather than of the store."""
+    shared by at least min_departments. `plan` (a plan id) reads one plan's graph and the ontology graph
+    only: who shares a type within one allocation, at the cost of that plan rather than of the store."""
     graphs = [ns.plan_graph(plan), ns.ONTOLOGY_GRAPH] if plan is not None else None
     rows = select_in(store, "shared_facilities", graphs, facility=ox.NamedNode(facility) if facility else None)
     per: dict[str, dict[str, Any]] = {}
@@ -52,7 +52,7 @@ def shared_facilities(store: ox.Store, facility: str | None = None, department: 
             "departments": [names[d] for d in ordered], "department_ids": ordered,
             "tasks": sorted(entry["tasks"]), "direct_tasks": sorted(entry["direct"]),
             "co_responsible": [list(p) for p in sorted(co)],
-            "parallel": [list(p) for p in sorted(same_plan - co) if p[0] != p[1]],
+            "parallel": [list(p) for p in sorted(same_plan - co)],
         })
     return sorted(out, key=lambda f: (-len(f["departments"]), f["facility_type"], f["iri"]))
 

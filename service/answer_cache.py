@@ -126,6 +126,12 @@ class AnswerCache:
                     "misses": self.misses}
 
 
+def page_of(items: list, page: tuple[int, int | None]) -> list:
+    """items[offset:offset + limit]; no limit means to the end."""
+    offset, limit = page
+    return items[offset:offset + limit] if limit is not None else items[offset:]
+
+
 GZIP_FROM = 32 * 1024   # bodies at least this big are also kept gzip-compressed, for clients that accept it
 
 
@@ -137,13 +143,13 @@ def json_page(cache: AnswerCache, page: tuple[int, int | None], fn: Callable[...
     or more comes gzip-compressed (compressed once, kept too; IRIs compress about tenfold)."""
     from .responses import json_bytes
 
-    offset, limit = page
     key = call_key(fn, store, *args, **kwargs)
 
     def body() -> tuple[bytes, int]:
         items = cache.call(fn, store, *args, **kwargs)
-        return json_bytes(items[offset:offset + limit] if limit is not None else items[offset:]), len(items)
+        return json_bytes(page_of(items, page)), len(items)
 
+    offset, limit = page
     raw, total = cache.get(("json", offset, limit, key), body)
     if not gzipped or len(raw) < GZIP_FROM:
         return raw, total, None

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from dutygraph.graph import listings, questions, reports
 from dutygraph.graph.search import build_index, search
 
-from .answer_cache import AnswerCache, json_page
+from .answer_cache import AnswerCache, json_page, page_of
 from .responses import answer, wants
 from .security import is_iri
 
@@ -20,10 +20,6 @@ EXPLAIN = Query(False, description="show the SPARQL query files and bound values
 LIMIT = Query(None, ge=1, le=100_000, description="at most this many items (one page); X-Total-Count has the whole count")
 OFFSET = Query(0, ge=0, description="skip this many items first (the next page is offset + limit)")
 TASK_QUERIES = ["tasks", "task_units", "task_entities"]
-
-
-def _page(items: list, offset: int, limit: Optional[int]) -> list:
-    return items[offset:offset + limit] if limit is not None else items[offset:]
 
 
 def _counted(response: Response, total: int) -> Response:
@@ -51,11 +47,11 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
     async def reply(request: Request, name: str, queries: list[str], fmt: Optional[str], fn, *args,
                     page: tuple[int, Optional[int]] = (0, None), **kwargs) -> Response:
         """A list answer, whole or one page (offset, limit) of it, JSON kept as bytes, gzip-compressed when the
-        client accepts it and the body is large (answer_cache.json_page); CSV and XLSX are built per request. X-Total-Count is the length of the whole list, so a client can
-        page through a listing of 500 plans."""
+        client accepts it and the body is large (answer_cache.json_page); CSV and XLSX are built per request.
+        X-Total-Count is the length of the whole list, so a client can page through a listing of 500 plans."""
         if wants(request, fmt) != "json":
             items = await run(fn, *args, **kwargs)
-            return _counted(answer(request, _page(items, *page), name, queries, fmt), len(items))
+            return _counted(answer(request, page_of(items, page), name, queries, fmt), len(items))
         gzipped = "gzip" in request.headers.get("accept-encoding", "").lower()
         sent, total, encoding = await run_in_threadpool(json_page, answers, page, fn, get_store(), *args,
                                                         gzipped=gzipped, **kwargs)
