@@ -128,8 +128,10 @@ def _created(text: str) -> tuple[tuple[str, bool, int], ...]:
                 out.append((title, True, end))
                 continue
         out += [(name, False, end) for name in _names_in(clause)[:3]]
-    seen: set[str] = set()
-    return tuple(x for x in out if not (x[0] in seen or seen.add(x[0])))
+    first: dict[str, tuple[str, bool, int]] = {}
+    for found in out:
+        first.setdefault(found[0], found)
+    return tuple(first.values())
 
 
 def created_artefacts(text: str) -> list[str]:
@@ -239,8 +241,9 @@ def _artefact_links(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for maker, cut in builders[form]:
                 if cut not in uses:
                     uses[cut] = _use_of(text, form, cut)
-                if uses[cut] is not None and maker["id"] != task["id"] and _ordered(task, maker):
-                    kind, evidence = uses[cut]
+                use = uses[cut]
+                if use is not None and maker["id"] != task["id"] and _ordered(task, maker):
+                    kind, evidence = use
                     out.append({"from": task["id"], "to": maker["id"], "kind": kind, "evidence": evidence,
                                 "artefact": form})
         # references led by a use cue, matched to what another duty builds under another modifier

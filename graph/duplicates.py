@@ -183,9 +183,9 @@ def slots(clause: str) -> Slots:
     for token in content_tokens(clause):
         if token in FILLER_WORDS:
             continue
-        concept = vocab.facility_labels.get(token)
-        if concept:
-            words += ["@" + c[len(FAC):] for c in _concepts(concept)]
+        tagged = vocab.facility_labels.get(token)
+        if tagged:
+            words += ["@" + c[len(FAC):] for c in _concepts(tagged)]
         elif token in ACTION_CLASSES:
             words.append("#" + ACTION_CLASSES[token])
         else:
@@ -314,9 +314,9 @@ def _find(tasks: list[dict[str, Any]]) -> list[Finding]:
         set_i, set_j = set(docs[i]), set(docs[j])
         only_i = [t for t in dict.fromkeys(docs[i]) if t not in set_j]
         only_j = [t for t in dict.fromkeys(docs[j]) if t not in set_i]
-        clause = best_clause.get(pair)
-        if clause:
-            score, ci, cj = clause
+        clause_match = best_clause.get(pair)
+        if clause_match:
+            score, ci, cj = clause_match
             boilerplate = len(key_owners.get(clause_key[ci], ())) >= BOILERPLATE_TASKS
             ci_only = set(clause_docs[ci]) - set(clause_docs[cj])
             cj_only = set(clause_docs[cj]) - set(clause_docs[ci])
@@ -326,10 +326,10 @@ def _find(tasks: list[dict[str, Any]]) -> list[Finding]:
                 duplicates.append(Finding((tasks[i]["id"], tasks[j]["id"]), "duplicate", max(score, sim),
                                           f"same action and object: 「{clause_text[ci]}」 / 「{clause_text[cj]}」"))
                 continue
-        slot = best_slot.get(pair)
+        slot_match = best_slot.get(pair)
         template = sim >= PARALLEL_THRESHOLD and _conflict(task_objects[i], task_objects[j])
-        if slot and not template:
-            score, ci, cj, why = slot
+        if slot_match and not template:
+            score, ci, cj, why = slot_match
             duplicates.append(Finding((tasks[i]["id"], tasks[j]["id"]), "duplicate", max(score, sim),
                                       f"same action and object ({why}): 「{slot_text[ci]}」 / 「{slot_text[cj]}」"))
             continue

@@ -37,7 +37,7 @@ def _reg_key(text: str) -> str:
 def entity_scores(store: ox.Store, gold_dir: Path) -> dict[str, dict[str, float]]:
     tasks = {t["id"]: t for t in list_tasks(store)}
     jurisdiction = {"chengdu_task_table": "成都市", "lintong_plan": "西安市临潼区"}
-    counters = {k: (Counter(), Counter()) for k in ("departments", "facility_types", "regulations", "indicators")}
+    counters: dict[str, tuple[Counter[str], Counter[str]]] = {k: (Counter(), Counter()) for k in ("departments", "facility_types", "regulations", "indicators")}
     label_to_slug = _facility_slugs(store)
     for row in json.loads((gold_dir / "entities.json").read_text(encoding="utf-8")):
         task = tasks.get(_task_id(row["plan"], row["kind"], row["number"]))
@@ -74,7 +74,7 @@ def _pair(plan: str, a: dict[str, Any], b: dict[str, Any]) -> frozenset[str]:
     return frozenset((_task_id(plan, a["kind"], a["number"]), _task_id(plan, b["kind"], b["number"])))
 
 
-def analysis_scores(store: ox.Store, gold_dir: Path) -> dict[str, dict[str, float]]:
+def analysis_scores(store: ox.Store, gold_dir: Path) -> dict[str, dict[str, Any]]:
     gold = json.loads((gold_dir / "analysis.json").read_text(encoding="utf-8"))
     dup_gold = {_pair(g["plan"], g["a"], g["b"]) for g in gold["duplicates"]}
     par_gold = {_pair(g["plan"], g["a"], g["b"]) for g in gold["parallel"]}
@@ -123,5 +123,5 @@ def _labelled_pr(predicted: set, expected: set) -> dict[str, float]:
             "predicted": len(predicted), "expected": len(expected), "correct": hit}
 
 
-def as_rows(scores: dict[str, dict[str, float]], group: str) -> list[dict[str, Any]]:
+def as_rows(scores: dict[str, dict[str, Any]], group: str) -> list[dict[str, Any]]:
     return [{"group": group, "kind": k, **v} for k, v in scores.items()]

@@ -19,7 +19,7 @@ def export_store(store: ox.Store, fmt: str, out: Path) -> int:
     if fmt not in TRIPLE_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: use {', '.join([*TRIPLE_FORMATS, *QUAD_FORMATS])}")
     triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(triples, ox.QueryTriples)
     data = list(triples)
-    kwargs = {"prefixes": PREFIXES} if fmt == "ttl" else {}
-    ox.serialize(data, str(out), TRIPLE_FORMATS[fmt], **kwargs)
+    ox.serialize(data, str(out), TRIPLE_FORMATS[fmt], prefixes=PREFIXES if fmt == "ttl" else None)
     return len(data)

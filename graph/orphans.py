@@ -32,7 +32,8 @@ def shacl_reasons(store: ox.Store, graphs: list[str] | None = None) -> dict[str,
         found = store.query(shape_query, default_graph=[ox.NamedNode(g) for g in graphs])
     else:
         found = store.query(shape_query, use_default_graph_as_union=True)
-    nt = found.serialize(format=ox.RdfFormat.N_TRIPLES)
+    assert isinstance(found, ox.QueryTriples)
+    nt = found.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
     data.parse(data=nt.decode("utf-8"), format="nt")
     shapes = rdflib.Graph().parse(str(ontology.path("shapes.ttl")), format="turtle")
     _, report, _ = validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)

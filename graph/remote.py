@@ -586,8 +586,7 @@ class RemoteStore:
             data: Iterable[Any] = [q.triple for q in self.quads_for_pattern(None, None, None, from_graph)]
         else:
             data = list(self)
-        kwargs = {"prefixes": prefixes} if prefixes else {}
-        return ox.serialize(data, output, format or ox.RdfFormat.N_QUADS, **kwargs)
+        return ox.serialize(data, output, format or ox.RdfFormat.N_QUADS, prefixes=prefixes or None)
 
     # -- updates ----------------------------------------------------------------------------------------
     def update(self, update: str, *, base_iri: str | None = None) -> None:

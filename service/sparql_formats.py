@@ -7,7 +7,6 @@ formats, parsed back with ``pyoxigraph.parse_query_results`` and re-serialized b
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -15,6 +14,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from dutygraph.graph.namespaces import PREFIXES
+from dutygraph.graph.sparql import declares_dataset as declares_dataset  # one dataset rule for the CLI and /sparql
 
 Kind = Literal["results", "graph"]
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -173,18 +173,3 @@ def _bytes(serialized: bytes | None) -> bytes:
     """pyoxigraph returns the bytes when given no output file; the None branch is for the type checker."""
     assert serialized is not None
     return serialized
-
-
-_FROM_SCAN = re.compile(
-    r"""(?P<skip>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"   # strings
-    |<[^<>"{}|^`\\\x00-\x20]*>                                                      # IRIs
-    |\#[^\n]*)                                                                      # comments
-    |(?<![\w?$:@])(?P<from>FROM)(?![\w:-])""",
-    re.IGNORECASE | re.DOTALL | re.VERBOSE,
-)
-
-
-def declares_dataset(query: str) -> bool:
-    """Whether the query has FROM / FROM NAMED. pyoxigraph lets ``use_default_graph_as_union`` override
-    a query's own FROM, so the endpoint only asks for the union when the query names no dataset."""
-    return any(match.group("from") for match in _FROM_SCAN.finditer(query))
