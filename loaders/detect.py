@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from . import csv_reader, docx_reader, pdf_reader, pdf_text, prose_plan, word_table, xlsx_reader
+from . import csv_reader, docx_reader, duty_text, pdf_reader, pdf_text, prose_plan, text_table, word_table, xlsx_reader
+from .nothing_found import nothing_found_message
 from .errors import LoadError
 from .metadata import place_of, read_metadata
 from .plan_meta import finalise
@@ -20,11 +21,15 @@ from .text_io import read_text
 Parser = Callable[[str, str, str], PlanRecord]
 # Text layouts, tried in this order. prose-plan comes before pdf-text, whose own test (three 1﹒ measures) is
 # weaker; it needs three numbered items ending with their units in brackets, which the Lintong plan has not.
+# text-table (space-separated or one-cell-per-line tables) and duty-text (an assignment anywhere in the prose,
+# even a single one) come last: they read what the stricter layouts refuse.
 LAYOUTS: dict[str, tuple[Callable[[str], bool], Parser]] = {
     "word-table": (word_table.looks_like, word_table.parse),
     "csv-table": (csv_reader.looks_like, csv_reader.parse),
     "prose-plan": (prose_plan.looks_like, prose_plan.parse),
     "pdf-text": (pdf_text.looks_like, pdf_text.parse),
+    "text-table": (text_table.looks_like, text_table.parse),
+    "duty-text": (duty_text.looks_like, duty_text.parse),
 }
 # Documents that are not text: a table reader by suffix, and the layout name its tables get.
 TableReader = Callable[[Path], tuple[list[Table], str]]
@@ -46,7 +51,7 @@ def detect_layout(text: str, file: str) -> str:
     for name, (looks_like, _) in LAYOUTS.items():
         if looks_like(text):
             return name
-    raise LoadError(file, "not a duty-allocation document: no task table (序号 … 责任部门) and no numbered measures found")
+    raise LoadError(file, nothing_found_message(text))
 
 
 def parse_text(text: str, file: str, plan_id: str, layout: str | None = None) -> PlanRecord:

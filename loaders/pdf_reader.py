@@ -9,6 +9,7 @@ words and between two unit names (…局 / 市…)."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pdfplumber
@@ -21,15 +22,27 @@ from .table_rows import Table, TableRow
 _UNIT_END = re.compile(r"(局|委|办|队|会|室|部|院|所|中心|政府|小组|单位|部门|分局|支队|大队|公司|集团)[）)]?$")
 _UNIT_START = re.compile(r"^(市|区|县|镇|乡|各|街道)")
 _TEXT_SETTINGS = {"x_tolerance": 1.5, "keep_blank_chars": False}
+# A duty-allocation PDF has tens of pages; a crafted one can have thousands of tiny pages that each take time.
+MAX_PAGES = 500
+MAX_SECONDS = 120.0
+
+
+class _TooLong(Exception):
+    """Raised inside the reading loop so the outer handler does not mistake a limit for a damaged file."""
 
 
 def read_tables(path: Path) -> tuple[list[Table], str]:
     """The tables on every page in order, and the text of the whole document (pages joined by newlines)."""
     tables: list[Table] = []
     texts: list[str] = []
+    started = time.monotonic()
     try:
         with pdfplumber.open(path) as pdf:
+            if len(pdf.pages) > MAX_PAGES:
+                raise _TooLong(f"the PDF has {len(pdf.pages)} pages, more than the limit of {MAX_PAGES} pages")
             for page_number, page in enumerate(pdf.pages, start=1):
+                if time.monotonic() - started > MAX_SECONDS:
+                    raise _TooLong(f"reading the PDF took more than the limit of {MAX_SECONDS:g} s (stopped at page {page_number})")
                 found = page.find_tables()
                 top = 0.0
                 for index, table in enumerate(found, start=1):
@@ -37,6 +50,8 @@ def read_tables(path: Path) -> tuple[list[Table], str]:
                     tables.append(Table(rows=_rows(table), place=place, context=_text_above(page, top, table.bbox[1])))
                     top = table.bbox[3]
                 texts.append(page.extract_text(**_TEXT_SETTINGS) or "")
+    except _TooLong as exc:
+        raise LoadError(path.name, str(exc)) from None
     except Exception as exc:  # pdfminer raises PDFSyntaxError, PSEOF, PDFPasswordIncorrect … on bad files
         raise LoadError(path.name, f"not a readable PDF file ({_reason(exc)})") from None
     return tables, "\n".join(texts)

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .deadlines import is_deadline_text, parse_deadline
-from .errors import LoadError
-from .metadata import title_from_text
-from .records import Deadline, PlanRecord, TaskRecord
+from . import duty_text
+from .deadlines import is_deadline_text
+from .records import PlanRecord
 from .units import split_units
 
 # (level, pattern): 一、 > （一） > 1. > (1) > ①
@@ -66,22 +65,8 @@ def looks_like(text: str) -> bool:
 
 
 def parse(text: str, file: str, plan_id: str) -> PlanRecord:
-    lines = text.split("\n")
-    plan = PlanRecord(plan_id=plan_id, title=title_from_text(lines), file=file, layout="prose-plan")
-    headings: list[tuple[int, str]] = []
-    for block in _blocks(lines):
-        found = _trailing_units(block.text)
-        if found is None:
-            headings = [h for h in headings if h[0] < block.level] + [(block.level, _heading(block))]
-            continue
-        body, units = found
-        section = next((h for level, h in reversed(headings) if level < block.level), None)
-        if section and ("task", section) not in plan.sections:
-            plan.sections.append(("task", section))
-        plan.tasks.append(_record(block, body, units, section, file, len(plan.tasks) + 1))
-    if not plan.tasks:
-        raise LoadError(file, "no numbered measures ending with their units in brackets (（责任单位：…）) found")
-    return plan
+    """Read by the general prose reader (duty_text), which also splits an item holding several assignments."""
+    return duty_text.parse(text, file, plan_id, layout="prose-plan")
 
 
 def _blocks(lines: list[str]) -> list[_Block]:
@@ -195,25 +180,3 @@ def _all_units(text: str) -> bool:
     listed = split_units(text)
     names = listed.departments + listed.collective_units
     return bool(names) and all(_UNIT_SUFFIX.search(n) or n in listed.collective_units for n in names)
-
-
-def _record(block: _Block, body: str, units: _Units, section: str | None, file: str, number: int) -> TaskRecord:
-    cell = " ".join(x for x in (units.lead, units.support, units.units) if x)
-    listed = split_units(cell)
-    raw = {"label": block.label, "text": block.text, "units": units.written}
-    raw.update({k: v for k, v in (("lead", units.lead), ("support", units.support), ("deadline", units.deadline)) if v})
-    deadline: Deadline | None = parse_deadline(units.deadline) if units.deadline else None
-    return TaskRecord(
-        kind="task",
-        number=number,
-        text=body,
-        section=section,
-        departments=listed.departments,
-        collective_units=listed.collective_units,
-        open_ended=listed.open_ended,
-        units_raw=units.written,
-        deadline=deadline,
-        file=file,
-        lines=(block.line, block.last),
-        raw=raw,
-    )

@@ -27,6 +27,7 @@ class TaskRecord:
     collective_units: list[str] = field(default_factory=list)   # placeholders such as 各街办, 市级各相关部门
     open_ended: bool = False                                     # the list ended with 等相关部门 …
     units_raw: str = ""                                          # the responsibility cell as written
+    persons: list[str] = field(default_factory=list)             # responsible people (牵头领导 …): never units
     deadline: Deadline | None = None
     file: str = ""
     lines: tuple[int, int] = (0, 0)

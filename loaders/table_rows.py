@@ -14,6 +14,7 @@ from .columns import header_meaning, map_header
 from .deadlines import parse_deadline
 from .errors import LoadError
 from .records import PlanRecord, TaskRecord
+from .unit_names import person_name
 from .units import clean_cell, split_units
 
 _NUMBER = re.compile(r"^[（(]?\s*(\d{1,4})(?:\.0)?\s*[）)]?\s*[.、．]?$")
@@ -252,6 +253,7 @@ def _to_task(file: str, row: _Pending) -> TaskRecord:
     header, cells = row.header, row.cells
     units_cell = " ".join(x for x in (_cell(cells, header, m) for m in ("lead", "support", "units")) if x)
     units = split_units(units_cell)
+    persons = list(dict.fromkeys(person_cell(_cell(cells, header, "persons")) + units.persons))
     raw = {m: cells[i] for m, i in header.items() if i < len(cells)}
     raw.update({f"header:{m}": row.header_cells[i] for m, i in header.items() if i < len(row.header_cells)})
     if row.place:
@@ -266,11 +268,17 @@ def _to_task(file: str, row: _Pending) -> TaskRecord:
         collective_units=units.collective_units,
         open_ended=units.open_ended,
         units_raw=clean_cell(units_cell),
+        persons=persons,
         deadline=parse_deadline(clean_cell(_cell(cells, header, "deadline"))),
         file=file,
         lines=(row.first, row.last),
         raw=raw,
     )
+
+
+def person_cell(cell: str) -> list[str]:
+    """A 牵头领导 cell holds people whatever their names look like (a title alone, 副市长, counts too)."""
+    return [person_name(p) for p in re.split(r"[、，,；;/\s]+", clean_cell(cell)) if p]
 
 
 def has_header(tables: Iterable[Table]) -> bool:

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .unit_names import expand_prefixes, is_person_name, is_unit_name, person_name
 
 _TAGS = re.compile(r"</?p\s*>", re.IGNORECASE)
 _SEPARATORS = "、，,；;/"
 # "…等相关部门", "…等相关部门和单位", "…等部门", "…等负有安全生产监管职责的部门": the list is open.
 _OPEN_TAIL = re.compile(r"等(?P<rest>(?:相关|有关|其他)?(?:部门|单位)(?:和|及)?(?:单位|部门)?|负有.+?(?:部门|单位)|部门)$")
 _COLLECTIVE = re.compile(
-    r"^各|各(?:相关|有关|成员)|相关部门|有关部门|成员单位|负有.*职责|^(?:市|区|县|镇|街道)级(?:各)?(?:部门|单位)"
-    r"|部门和单位$|^(?:市|区|县)?(?:级)?(?:各)?(?:相关|有关)?(?:部门|单位)$|行业主管部门|其他成员"
+    r"^各|^(?:相关|有关)|各(?:相关|有关|成员)|相关部门|有关部门|成员单位|负有.*职责|^(?:市|区|县|镇|街道)级(?:各)?(?:部门|单位)"
+    r"|各[\u4e00-\u9fff]{0,4}(?:部门|单位|专班|机构)$|部门和单位$|^(?:市|区|县)?(?:级)?(?:各)?(?:相关|有关)?(?:部门|单位)$|行业主管部门|其他成员"
 )
 
 
 @dataclass(frozen=True)
 class UnitList:
-    departments: list[str]
+    departments: list[str]          # as written, then with a dropped shared place prefix written back
     collective_units: list[str]
     open_ended: bool
+    persons: list[str] = field(default_factory=list)   # people named in the cell (李明副区长): never units
 
 
 def clean_cell(text: str) -> str:
@@ -54,12 +57,32 @@ def _split_top_level(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def split_units(cell: str) -> UnitList:
-    """Split a responsibility cell as written; order is kept (the first concrete department leads)."""
+# 各县、市、区政府 is one placeholder (every county, city and district government), not three units.
+_LEVEL_SERIES = re.compile(r"各[省市县区镇乡](?:、[省市县区镇乡])+[^、，,；;\s]*")
+
+
+def _split_conjunctions(parts: list[str]) -> list[str]:
+    """市级各有关部门及各县市区政府 is two units, 区住房和城乡建设局 one: split on 及/和/与 only when both sides
+    are units or placeholders on their own."""
+    out: list[str] = []
+    for part in parts:
+        pieces = re.split(r"[及和与]", part) if re.search(r"[及和与]", part) and "等" not in part else [part]
+        if len(pieces) > 1 and all(len(p) >= 3 and (is_unit_name(p) or is_collective(p)) for p in pieces):
+            out.extend(pieces)
+        else:
+            out.append(part)
+    return out
+
+
+def split_units(cell: str, expand: bool = True) -> UnitList:
+    """Split a responsibility cell as written; order is kept (the first concrete department leads). With
+    `expand`, units after the first that dropped the shared place prefix get it back (市发改委、规划局 → 市规划局)."""
     departments: list[str] = []
     collectives: list[str] = []
+    persons: list[str] = []
     open_ended = False
-    for part in _split_top_level(clean_cell(cell)):
+    protected = _LEVEL_SERIES.sub(lambda m: m.group(0).replace("、", "\x01"), clean_cell(cell))
+    for part in _split_conjunctions([p.replace("\x01", "、") for p in _split_top_level(protected)]):
         match = _OPEN_TAIL.search(part)
         if match and match.start() > 0:
             open_ended = True
@@ -71,9 +94,13 @@ def split_units(cell: str) -> UnitList:
             continue
         if is_collective(part):
             collectives.append(part)
+        elif is_person_name(part):
+            persons.append(person_name(part))
         else:
             departments.append(part)
-    return UnitList(_dedupe(departments), _dedupe(collectives), open_ended)
+    if expand:
+        departments = expand_prefixes(departments)
+    return UnitList(_dedupe(departments), _dedupe(collectives), open_ended, _dedupe(persons))
 
 
 def _dedupe(names: list[str]) -> list[str]:

@@ -1,0 +1,246 @@
+"""Assignments written in running text: who is to do a duty, wherever the sentence says it.
+
+Forms read: a bracket after the duty — （责任单位：A、B）, （牵头单位：A；配合单位：B）, （A牵头，B配合）, （A负责）,
+（A、B按职责分工负责）, a bare （A、B、C）, [A负责] when a unit name itself holds round brackets, a deadline in the
+same or the next bracket; `由A牵头，B配合` inside the sentence; and `牵头单位：A` / `责任单位：B` written after the
+sentence or on lines of their own. A bracket counts only when everything it names is a unit (or a person in a
+person role), so （2020—2022年） or （以下简称“三同时”） are never assignments."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .deadlines import is_deadline_text
+from .unit_names import is_name_list, is_unit_list
+
+OPEN, CLOSE = "（([【〔", "）)]】〕"
+_KEY = re.compile(
+    r"(?P<key>(?:牵头|主责|主办|配合|协同|协办|参与|协助|责任|承办|负责|实施|落实|主要责任|分管|联系|包抓|包联)(?:负责|责任)?"
+    r"(?:省|市|区|县)?(?:单位|部门|领导|主体|人)|部门分工|责任分工|任务分工"
+    r"|完成(?:时限|时间|期限)|时限要求|时间节点|时限|时间)\s*[：:]"
+)
+_VERBS = r"(?:按职责分工|按照职责分工|按职责|分别|共同|各自|依职责)?"
+_CLAUSE = re.compile(
+    rf"^(?P<names>.+?)(?:等(?:相关|有关)?(?:部门|单位)?)?{_VERBS}"
+    r"(?P<verb>牵头(?:负责|落实|实施|推进)?|负责(?:落实|实施)?|主责|主办|承办|配合(?:落实|实施)?|参与|协助|协办|协同|落实)?$"
+)
+_BY = re.compile(
+    rf"由(?P<lead>[^，。；,;由]{{2,80}}?){_VERBS}(?P<verb>牵头(?:负责|落实|实施|推进)?|负责|主责|承办)"
+    rf"(?:[，,](?P<support>[^，。；,;]{{2,80}}?){_VERBS}(?:配合|参与|协助|协办))?"
+)
+_SENTENCE_END = "。；;！!？?"
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who a duty names, as written: lead (牵头), support (配合), units (责任单位 or a plain list), persons, deadline."""
+
+    lead: str = ""
+    support: str = ""
+    units: str = ""
+    persons: str = ""
+    deadline: str = ""
+    written: str = ""
+
+    @property
+    def names_units(self) -> bool:
+        return bool(self.lead or self.units or self.support)
+
+    def merged(self, other: "Roles") -> "Roles":
+        """Two brackets (or a bracket and the key lines below it) of one duty."""
+        def join(a: str, b: str) -> str:
+            return f"{a}、{b}" if a and b else a or b
+        return Roles(*(join(getattr(self, f), getattr(other, f)) for f in ("lead", "support", "units", "persons", "deadline")),
+                     written="；".join(w for w in (self.written, other.written) if w))
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One assigned duty inside a text: its words without the assignment, and the roles."""
+
+    text: str
+    roles: Roles
+    start: int       # character offset of the duty's words in the text it was found in
+
+
+def role_of_key(key: str) -> str:
+    if "领导" in key or key.endswith("人"):
+        return "persons"
+    if "分工" in key:
+        return "clauses"
+    if key.startswith(("牵头", "主责", "主办")):
+        return "lead"
+    if key.startswith(("配合", "协同", "协办", "参与", "协助")):
+        return "support"
+    if "时" in key:
+        return "deadline"
+    return "units"
+
+
+def read_clauses(text: str, declared: bool = False) -> dict[str, str] | None:
+    """`A牵头，B、C参与，D负责落实` → lead A, support B、C, units D; every clause must name units only.
+    Text after a full stop (以下各项工作均需…不再列出) is a note, not an assignment."""
+    text = re.split(r"[。]", text, maxsplit=1)[0].strip("；;，, ")
+    found: dict[str, list[str]] = {"lead": [], "support": [], "units": []}
+    for clause in (c.strip() for c in re.split(r"[，,；;]", text)):
+        match = _CLAUSE.match(clause) if clause else None
+        if match is None or not (is_name_list if declared else is_unit_list)(match.group("names")):
+            return None
+        verb = match.group("verb") or ""
+        role = "lead" if verb.startswith(("牵头", "主责", "主办")) else "support" if verb.startswith(
+            ("配合", "参与", "协助", "协办", "协同")) else "units"
+        if role == "units" and (found["lead"] or found["units"]) and verb:
+            role = "support"
+        found[role].append(clause if not verb else match.group("names"))
+    return {role: "、".join(names) for role, names in found.items() if names} or None
+
+
+def read_keyed(text: str) -> Roles | None:
+    """`牵头单位：A；配合单位：B；完成时限：…` (the whole text is keys and values), else None."""
+    keys = list(_KEY.finditer(text))
+    if not keys or text[: keys[0].start()].strip("；;，,。 \t"):
+        return None
+    roles: dict[str, str] = {}
+    for key, following in zip(keys, keys[1:] + [None]):
+        value = text[key.end(): following.start() if following else len(text)].strip("；;，,。 \t")
+        role = role_of_key(key.group("key"))
+        if role in ("lead", "support", "units", "clauses"):
+            clauses = read_clauses(value, declared=True)
+            if clauses is None:
+                return None
+            if role != "clauses":
+                clauses = {role: "、".join(clauses.values())}
+            for sub, names in clauses.items():
+                roles[sub] = f"{roles[sub]}、{names}" if roles.get(sub) else names
+        elif value:
+            roles[role] = f"{roles[role]}、{value}" if roles.get(role) else value
+    if roles.get("units") and roles.get("lead") and not roles.get("support"):
+        roles["support"] = roles.pop("units")      # 牵头单位 + 责任单位: the others share the duty
+    return Roles(**roles, written=text.strip()) if roles else None
+
+
+def read_bracket(inner: str) -> Roles | None:
+    """The roles a bracket names, or None when it is not a units (or deadline) bracket at all."""
+    inner = inner.strip()
+    if _KEY.search(inner):
+        return read_keyed(inner)
+    if is_deadline_text(inner):
+        return Roles(deadline=inner, written=inner)
+    clauses = read_clauses(inner)
+    return Roles(**clauses, written=inner) if clauses else None
+
+
+def brackets(text: str) -> list[tuple[int, int]]:
+    """(open, close) offsets of the outermost brackets, matching nested ones of either width."""
+    found: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for index, ch in enumerate(text):
+        if ch in OPEN:
+            if depth == 0:
+                start = index
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                found.append((start, index))
+    return found
+
+
+def _cuts(text: str) -> list[tuple[int, int, Roles]]:
+    """(start, end, roles) of every assignment written in the text, in order."""
+    cuts: list[tuple[int, int, Roles]] = []
+    for start, end in brackets(text):
+        inner = text[start + 1: end]
+        roles = read_bracket(inner)
+        if roles is not None and (_explicit(inner) or _ends_sentence(text, start, end)):
+            cuts.append((start, end + 1, roles))
+    for key in _KEY.finditer(text):
+        if key.start() and text[key.start() - 1] not in _SENTENCE_END + "\n 　\t，,":
+            continue
+        if any(a <= key.start() < b for a, b, _ in cuts) or _inside_bracket(text, key.start()):
+            continue
+        stop = _run_end(text, key.start())
+        roles = read_keyed(text[key.start(): stop])
+        if roles is not None:
+            cuts.append((key.start(), stop, roles))
+    return sorted(cuts, key=lambda c: c[0])
+
+
+def _explicit(inner: str) -> bool:
+    """A bracket that says what its units do (牵头, 负责, 责任单位：) is an assignment wherever it stands."""
+    return bool(_KEY.search(inner) or re.search(r"牵头|负责|配合|参与|协助|协办", inner))
+
+
+def _ends_sentence(text: str, start: int, end: int) -> bool:
+    """A bare list of units in brackets assigns only at a sentence end: 乡镇（街道）应急站 is a name's aside."""
+    before = text[:start].rstrip(" \t")
+    after = text[end + 1:].lstrip(" \t")
+    if before and before[-1] in "局委办府院部厅会心队区县市镇乡":
+        return False          # 各县(市、区)政府(管委会): the bracket is part of a name
+    return not after or after[0] in _SENTENCE_END + "\n" or not before or before[-1] in _SENTENCE_END + "\n"
+
+
+def _inside_bracket(text: str, at: int) -> bool:
+    return any(a < at < b for a, b in brackets(text))
+
+
+def _run_end(text: str, start: int) -> int:
+    """A run of `key：value` pairs ends at the end of the line or at a full stop."""
+    stops = [i for i in (text.find("\n", start), text.find("。", start)) if i >= 0]
+    return min(stops) if stops else len(text)
+
+
+def split_duties(text: str) -> list[Duty]:
+    """Each stretch of text that ends in an assignment is a duty; a deadline-only bracket joins the assignment
+    next to it; `由A牵头` marks the sentence it is in. Text after the last assignment is narrative."""
+    duties: list[Duty] = []
+    position = 0
+    pending_deadline = ""
+    for start, end, roles in _cuts(text):
+        if start < position:
+            continue
+        words = text[position:start]
+        if not roles.names_units:
+            if duties and not words.strip(_SENTENCE_END + "，, \n\t"):
+                last = duties[-1]
+                duties[-1] = replace(last, roles=last.roles.merged(roles))
+            else:
+                pending_deadline = roles.deadline
+            position = end if not words.strip(_SENTENCE_END + "，, \n\t") else position
+            continue
+        if pending_deadline and not roles.deadline:
+            roles = replace(roles, deadline=pending_deadline)
+        pending_deadline = ""
+        body = _strip_words(words)
+        if not body and duties:
+            last = duties[-1]
+            duties[-1] = replace(last, roles=last.roles.merged(roles))
+        elif body:
+            duties.append(Duty(body, roles, position + len(words) - len(words.lstrip(_SENTENCE_END + "，, \n\t"))))
+        position = end
+    return duties + _by_sentences(text, position)
+
+
+def _by_sentences(text: str, position: int) -> list[Duty]:
+    """`由A牵头，B配合，…。` in the text after the last bracket: each such sentence is a duty."""
+    duties: list[Duty] = []
+    start = position
+    for index in range(position, len(text) + 1):
+        if index < len(text) and text[index] not in _SENTENCE_END:
+            continue
+        sentence = text[start:index]
+        match = _BY.search(sentence)
+        if match and is_unit_list(match.group("lead")) and (not match.group("support") or is_unit_list(match.group("support"))):
+            role = "lead" if match.group("verb").startswith("牵头") else "units"
+            roles = Roles(**{role: match.group("lead"), "support": match.group("support") or ""}, written=match.group(0))
+            body = _strip_words(sentence)
+            if body:
+                duties.append(Duty(body, roles, start + len(sentence) - len(sentence.lstrip())))
+        start = index + 1
+    return duties
+
+
+def _strip_words(words: str) -> str:
+    """Wrapped lines re-joined without a space, as Chinese is written; runs of spaces folded."""
+    joined = "".join(line.strip() for line in words.split("\n"))
+    return " ".join(joined.lstrip(_SENTENCE_END + "，,、 \t").rstrip("，,、 \t").split())

@@ -1,0 +1,124 @@
+"""How well documents are read, against hand labels (tests/realdocs/<id>.labels.json): per document and overall,
+unit F1 (the units of each duty), lead accuracy and deadline accuracy.
+
+Predicted duties are matched to labelled ones by item number and opening words (or, failing that, the line).
+A labelled unit is compared after the label's own prefix expansion (`prefix_expanded`: 国土房管局 → 市国土房管局).
+Run: `python -m dutygraph.loaders.scoring tests/realdocs`."""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LoadError
+from .detect import read_document
+from .preview import lead_of
+from .records import TaskRecord
+
+
+@dataclass
+class Score:
+    document: str
+    labelled: int = 0
+    predicted: int = 0
+    matched: int = 0
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    lead_right: int = 0
+    deadline_right: int = 0
+    error: str = ""
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp + self.fp + self.fn else 1.0
+
+    @property
+    def lead_accuracy(self) -> float:
+        return self.lead_right / self.labelled if self.labelled else 1.0
+
+    @property
+    def deadline_accuracy(self) -> float:
+        return self.deadline_right / self.labelled if self.labelled else 1.0
+
+    def add(self, other: "Score") -> None:
+        for name in ("labelled", "predicted", "matched", "tp", "fp", "fn", "lead_right", "deadline_right"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _number_key(number: object) -> str:
+    return re.sub(r"[\s（()）、.．﹒]", "", str(number or ""))
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s，,。；;：:“”\"]", "", text or "")
+
+
+def _matches(label: dict, task: TaskRecord) -> bool:
+    number = _number_key(task.raw.get("label") or task.number)
+    start = _compact(label.get("text_start", ""))[:8]
+    same_number = _number_key(label.get("number")) in ("", number)
+    if start and _compact(task.text).startswith(start):
+        return True
+    line = label.get("line")
+    return bool(same_number and line and task.lines[0] <= int(line) <= task.lines[1])
+
+
+def _expanded(label: dict, names: list[str]) -> list[str]:
+    mapping = label.get("prefix_expanded") or {}
+    return [mapping.get(n, n) for n in names]
+
+
+def score_document(text_path: Path, labels: dict) -> Score:
+    score = Score(text_path.stem, labelled=len(labels.get("duties", [])))
+    try:
+        tasks = read_document(text_path).tasks
+    except LoadError as exc:
+        tasks, score.error = [], exc.message[:60]
+    score.predicted = len(tasks)
+    free = list(tasks)
+    for label in labels.get("duties", []):
+        gold = set(_expanded(label, label.get("lead", []) + label.get("co", []) + label.get("collective", [])))
+        task = next((t for t in free if _matches(label, t)), None)
+        if task is None:
+            score.fn += len(gold)
+            continue
+        free.remove(task)
+        score.matched += 1
+        got = set(task.departments + task.collective_units)
+        score.tp, score.fp, score.fn = score.tp + len(got & gold), score.fp + len(got - gold), score.fn + len(gold - got)
+        score.lead_right += set(lead_of(task)) == set(_expanded(label, label.get("lead", [])))
+        written = _compact(task.deadline.raw if task.deadline else "")
+        score.deadline_right += written == _compact(label.get("deadline") or "")
+    score.fp += sum(len(t.departments + t.collective_units) for t in free)
+    return score
+
+
+def score_folder(folder: Path) -> list[Score]:
+    scores = []
+    for labels_path in sorted(folder.glob("*.labels.json")):
+        text_path = labels_path.with_name(labels_path.name.replace(".labels.json", ".txt"))
+        if text_path.exists():
+            scores.append(score_document(text_path, json.loads(labels_path.read_text(encoding="utf-8"))))
+    return scores
+
+
+def overall(scores: list[Score]) -> Score:
+    total = Score("overall")
+    for score in scores:
+        total.add(score)
+    return total
+
+
+def table(scores: list[Score]) -> str:
+    rows = ["| document | labelled | predicted | matched | unit F1 | lead acc. | deadline acc. | note |", "|---|---|---|---|---|---|---|---|"]
+    for s in [*scores, overall(scores)]:
+        rows.append(f"| {s.document} | {s.labelled} | {s.predicted} | {s.matched} | {s.f1:.2f} | {s.lead_accuracy:.2f} "
+                    f"| {s.deadline_accuracy:.2f} | {s.error} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":  # pragma: no cover - a command for people
+    print(table(score_folder(Path(sys.argv[1] if len(sys.argv) > 1 else "tests/realdocs"))))

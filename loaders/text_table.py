@@ -1,0 +1,196 @@
+"""Layout `text-table`: a duty table that reached us as plain text without tabs — columns separated by spaces
+(a State Council table), headers spaced out (`工 作 任 务`), or one cell per line (a table copied from a web page
+or exported from Word), with or without 序号.
+
+The header tells which columns there are and in what order; the cells of a row are then recognised by their
+content, because spaces and line breaks cannot say where a cell ends: a bare number is the 序号, a list of
+government bodies a unit cell (the first unit column is 牵头 when the header has one), people's names the
+responsible persons, a date the deadline, and the first long text the task."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .columns import HEADER_MEANINGS, header_meaning
+from .deadlines import is_deadline_text, parse_deadline
+from .errors import LoadError
+from .metadata import title_from_text
+from .records import PlanRecord, TaskRecord
+from .unit_names import is_person_name, is_unit_list, person_name
+from .units import clean_cell, split_units
+
+_OTHER_WORDS = ("备注", "完成情况", "进展情况", "名称", "项目", "类别", "工作目标", "目标", "指标", "考核指标", "序")
+_WORDS = sorted({w for _, words in HEADER_MEANINGS for w in words} | set(_OTHER_WORDS), key=len, reverse=True)
+_NUMBER = re.compile(r"^[（(]?(\d{1,4})[）)]?[.、．]?$")
+_SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")
+_UNIT_MEANINGS = ("lead", "support", "units")
+
+
+@dataclass
+class _Row:
+    first: int
+    last: int
+    cells: list[str] = field(default_factory=list)
+    number: int | None = None
+
+
+def _segment(compact: str) -> list[str] | None:
+    """`序号工作任务牵头负责部门` → [序号, 工作任务, 牵头负责部门]: a line made only of header words."""
+    words: list[str] = []
+    position = 0
+    while position < len(compact):
+        word = next((w for w in _WORDS if compact.startswith(w, position)), None)
+        if word is None:
+            return None
+        words.append(word)
+        position += len(word)
+    return words
+
+
+def _meanings(words: list[str]) -> list[str] | None:
+    meanings = [header_meaning(w) or "other" for w in words]
+    has_units = any(m in _UNIT_MEANINGS for m in meanings)
+    return meanings if len(words) >= 2 and "text" in meanings and has_units else None
+
+
+def find_header(lines: list[str]) -> tuple[int, list[str], bool] | None:
+    """(index of the first line after the header, column meanings, one cell per line?) or None."""
+    for index, line in enumerate(lines[:400]):
+        compact = re.sub(r"[\s|]+", "", line)
+        if not compact or len(compact) > 40:
+            continue
+        words = _segment(compact)
+        meanings = _meanings(words) if words else None
+        if meanings and len(words) >= 2:
+            return index + 1, meanings, False
+        if words and len(words) == 1:
+            run, end = [compact], index + 1
+            for offset, following in enumerate(lines[index + 1: index + 16], start=index + 1):
+                cell = re.sub(r"[\s|]+", "", following)
+                if not cell:
+                    continue          # a web page puts a blank line between cells
+                if len(_segment(cell) or []) != 1:
+                    break
+                run.append(cell)
+                end = offset + 1
+            meanings = _meanings(run)
+            if meanings:
+                return end, meanings, True
+    return None
+
+
+def looks_like(text: str) -> bool:
+    lines = text.split("\n")
+    found = find_header(lines)
+    return bool(found) and any(_is_units(cell) for line in lines[found[0]: found[0] + 60] for cell in _cells(line, found[2]))
+
+
+def _cells(line: str, one_per_line: bool) -> list[str]:
+    stripped = line.strip().strip("|").strip()
+    if not stripped:
+        return []
+    if one_per_line:
+        return [stripped]
+    return [c.strip() for c in re.split(r"\s*\|\s*|\t|\s+", stripped) if c.strip()]
+
+
+def _is_units(cell: str) -> bool:
+    return is_unit_list(cell) and not _NUMBER.match(cell)
+
+
+def _is_persons(cell: str) -> bool:
+    names = [n for n in re.split(r"[、，,；;\s]+", cell) if n]
+    return bool(names) and all(is_person_name(n) for n in names)
+
+
+def _rows(lines: list[str], start: int, one_per_line: bool) -> tuple[list[_Row], list[tuple[int, str]]]:
+    """Rows start at a bare 序号 (or, in a table without one, at text after a unit cell); section lines apart."""
+    rows: list[_Row] = []
+    sections: list[tuple[int, str]] = []
+    numbered = any(_NUMBER.match(c) for line in lines[start:start + 200] for c in _cells(line, one_per_line)[:1])
+    for lineno, line in enumerate(lines[start:], start=start + 1):
+        cells = _cells(line, one_per_line)
+        if not cells:
+            continue
+        number = _NUMBER.match(cells[0])
+        if len(cells) == 1 and _SECTION.match(cells[0]) and not _is_units(cells[0]):
+            sections.append((lineno, cells[0]))
+            continue
+        starts = bool(number) if numbered else (not rows or _starts_unnumbered(rows[-1], cells))
+        if starts:
+            rows.append(_Row(lineno, lineno, cells[1:] if number else cells, int(number.group(1)) if number else None))
+        elif rows and (one_per_line or not _complete(rows[-1]) or any(_is_units(c) for c in cells)):
+            rows[-1].cells.extend(cells)
+            rows[-1].last = lineno
+    return rows, sections
+
+
+def _complete(row: _Row) -> bool:
+    """A one-line row that has its units is finished: a sentence below it is the notice's prose, not the cell's."""
+    return any(_is_units(c) for c in row.cells)
+
+
+def _starts_unnumbered(row: _Row, cells: list[str]) -> bool:
+    seen_units = any(_is_units(c) or _is_persons(c) for c in row.cells)
+    return seen_units and not (_is_units(cells[0]) or _is_persons(cells[0]) or is_deadline_text(cells[0]))
+
+
+def parse(text: str, file: str, plan_id: str) -> PlanRecord:
+    lines = text.split("\n")
+    found = find_header(lines)
+    if found is None:
+        raise LoadError(file, "no table header (序号 … 任务 … 牵头/责任单位) found")
+    start, meanings, one_per_line = found
+    plan = PlanRecord(plan_id=plan_id, title=title_from_text(lines[: start]), file=file, layout="text-table")
+    rows, sections = _rows(lines, start, one_per_line)
+    unit_roles = [m for m in meanings if m in _UNIT_MEANINGS]
+    text_at = sum(1 for m in meanings[: meanings.index("text")] if m in ("other", "requirements"))
+    used: set[int] = set()
+    for row in rows:
+        section = next((s for at, s in reversed(sections) if at < row.first), None)
+        task = _to_task(row, unit_roles, text_at, section, file, used)
+        if task is not None:
+            if section and ("task", section) not in plan.sections:
+                plan.sections.append(("task", section))
+            plan.tasks.append(task)
+    if not plan.tasks:
+        raise LoadError(file, "the table has a header but no row with a task and its units", start)
+    return plan
+
+
+def _to_task(row: _Row, unit_roles: list[str], text_at: int, section: str | None, file: str, used: set[int]) -> TaskRecord | None:
+    texts: list[str] = []
+    units: list[str] = []
+    persons: list[str] = []
+    deadline = ""
+    for cell in row.cells:
+        if _is_units(cell) and (texts or not _looks_like_text(cell)):
+            units.append(cell)
+        elif _is_persons(cell):
+            persons += [person_name(n) for n in re.split(r"[、，,；;\s]+", cell) if n]
+        elif is_deadline_text(cell) and not deadline:
+            deadline = cell
+        else:
+            texts.append(cell)
+    if not units or not texts:
+        return None
+    number = row.number if row.number is not None and row.number not in used else max(used, default=0) + 1
+    used.add(number)
+    roles = {role: cell for role, cell in zip(unit_roles, units)}
+    if len(units) > len(unit_roles):
+        roles[unit_roles[-1] if unit_roles else "units"] = "、".join(units[len(unit_roles) - 1:] if unit_roles else units)
+    cell = " ".join(roles.get(r, "") for r in _UNIT_MEANINGS if roles.get(r))
+    listed = split_units(cell)
+    raw = {**roles, "text": "\n".join(texts)}
+    if deadline:
+        raw["deadline"] = deadline
+    return TaskRecord(
+        kind="task", number=number, text=texts[min(text_at, len(texts) - 1)], section=section,
+        departments=listed.departments, collective_units=listed.collective_units, open_ended=listed.open_ended,
+        units_raw=clean_cell(cell), persons=list(dict.fromkeys(persons + listed.persons)),
+        deadline=parse_deadline(deadline) if deadline else None, file=file, lines=(row.first, row.last), raw=raw,
+    )
+
+
+def _looks_like_text(cell: str) -> bool:
+    return len(cell) > 30
