@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -10,6 +11,7 @@ from dutygraph.loaders.records import Deadline, PlanRecord, TaskRecord
 from . import namespaces as ns
 from .entities import extract
 from .store import GraphPayload
+from .unit_identity import PlanUnits, ResolvedUnit, plan_units, resolve_department
 from .vocabulary import vocabulary
 
 KIND_CLASS = {"task": "TableTask", "measure": "Measure", "schedule": "ScheduleItem"}
@@ -56,8 +58,9 @@ def _iso_date(value: str) -> ox.Literal:
 
 def plan_triples(plan: PlanRecord) -> GraphPayload:
     """All triples of one plan. Units named in the curated vocabulary (ontology/departments.ttl) resolve to
-    its IRIs, whatever spelling the plan uses; other names get IRIs minted from jurisdiction + name and are
-    reported (see `unknown_units`)."""
+    its IRIs, whatever spelling the plan uses; other names get IRIs minted from their own jurisdiction and
+    canonical name, with the function and level read off the name (graph/unit_identity.py). What a curator
+    should hear about (merged spellings, functions not recognised) is added once to plan.warnings."""
     out: list[Triple] = []
     plan_node = _n(ns.plan_iri(plan.plan_id))
     out += [
@@ -90,13 +93,23 @@ def plan_triples(plan: PlanRecord) -> GraphPayload:
             (node, _dg("kind"), _str(kind)),
             (node, _dg("order"), _int(index)),
         ]
-    units_seen: set[str] = set()
+    units = _UnitNodes(plan_units(plan))
+    plan.warnings.extend(w for w in units.resolved.warnings if w not in plan.warnings)
     for task in plan.tasks:
-        out += _task_triples(plan, task, plan_node, section_nodes, units_seen)
+        out += _task_triples(plan, task, plan_node, section_nodes, units)
     for variant, canonical in sorted(plan.variants.items()):
-        iri, curated = resolve_unit(canonical, plan.jurisdiction, False)
+        known = units.resolved.units.get(canonical)
+        iri = known.iri if known else resolve_department(canonical, plan.jurisdiction, plan.issuer_level or plan.level).iri
         out.append((_n(iri), ALT_LABEL, _zh(variant)))
     return GraphPayload(graph=ns.plan_graph(plan.plan_id), triples=out)
+
+
+@dataclass
+class _UnitNodes:
+    """The plan's resolved unit names, and the minted nodes already described in this plan's graph."""
+
+    resolved: PlanUnits
+    described: set[str] = field(default_factory=set)
 
 
 def resolve_unit(name: str, jurisdiction: str, collective: bool) -> tuple[str, str | None]:
@@ -109,11 +122,10 @@ def resolve_unit(name: str, jurisdiction: str, collective: bool) -> tuple[str, s
 
 def unknown_units(plan: PlanRecord) -> list[str]:
     """Unit names of the plan the vocabulary does not know: kept as new nodes, listed for curation."""
-    names = {n for t in plan.tasks for n in t.departments + t.collective_units}
-    return sorted(n for n in names if vocabulary().resolve_unit(n, plan.jurisdiction) is None)
+    return sorted(n for n, u in plan_units(plan).units.items() if u.curated is None)
 
 
-def _task_triples(plan, task: TaskRecord, plan_node, section_nodes, units_seen) -> list[Triple]:
+def _task_triples(plan, task: TaskRecord, plan_node, section_nodes, units: _UnitNodes) -> list[Triple]:
     node = _n(ns.task_iri(plan.plan_id, task.kind, task.number))
     out: list[Triple] = [
         (node, RDF_TYPE, _dg("Task")),
@@ -137,13 +149,14 @@ def _task_triples(plan, task: TaskRecord, plan_node, section_nodes, units_seen) 
     assigned: set[str] = set()
     named = [(n, False) for n in task.departments] + [(n, True) for n in task.collective_units]
     for name, collective in named:
-        iri, canonical = resolve_unit(name, plan.jurisdiction, collective)
-        if iri in assigned:       # two spellings of one unit on one duty
+        unit = units.resolved.resolve(name)
+        if unit.iri in assigned:       # two spellings of one unit on one duty
             continue
-        assigned.add(iri)
+        assigned.add(unit.iri)
         position += 1
         role = "collective" if collective else ("lead" if position == 1 else "coResponsible")
-        out += _assignment(node, position, iri, name, canonical, role, plan.jurisdiction, collective, units_seen)
+        out += _assignment(node, position, unit, role, collective, units)
+    out += [(node, _dg("responsiblePerson"), _zh(person)) for person in task.persons]
     if task.deadline:
         out += _deadline(node, task.deadline)
     out += _entity_triples(node, task)
@@ -181,8 +194,9 @@ def _decimal(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
 
 
-def _assignment(task_node, position, iri, name, canonical, role, jurisdiction, collective, units_seen) -> list[Triple]:
-    unit = _n(iri)
+def _assignment(task_node, position: int, resolved: ResolvedUnit, role: str, collective: bool,
+                units: _UnitNodes) -> list[Triple]:
+    unit = _n(resolved.iri)
     a = _n(f"{task_node.value}/unit/{position}")
     out: list[Triple] = [
         (task_node, _dg("assignment"), a),
@@ -196,20 +210,52 @@ def _assignment(task_node, position, iri, name, canonical, role, jurisdiction, c
         out.append((task_node, _dg("collectiveUnit"), unit))
     else:
         out += [(task_node, _dg("responsible"), unit), (task_node, _dg(role), unit)]
-    if canonical is not None:          # curated: the vocabulary graph holds its labels and facts
-        if name != canonical:
-            out.append((unit, ALT_LABEL, _zh(name)))
-    elif unit.value not in units_seen:
-        units_seen.add(unit.value)
-        out += [
-            (unit, RDF_TYPE, _dg("CollectiveUnit" if collective else "Department")),
-            (unit, RDF_TYPE, _n(ns.ORG + "Organization")),
-            (unit, PREF_LABEL, _zh(name)),
-        ]
-        if jurisdiction:
-            out.append((unit, _dg("jurisdiction"), _zh(jurisdiction)))
-        if not collective and name[:1] in "市区县":
-            out.append((unit, _dg("level"), _zh(name[0])))
+    if resolved.name != resolved.label:
+        out.append((unit, ALT_LABEL, _zh(resolved.name)))
+    described = resolved.curated is not None and resolved.reading is None   # the ontology graph holds its facts
+    if not described and resolved.iri not in units.described:
+        units.described.add(resolved.iri)
+        out += _unit_facts(unit, resolved)
+    return out
+
+
+def _unit_facts(unit: ox.NamedNode, resolved: ResolvedUnit) -> list[Triple]:
+    """A minted unit (or one from a user vocabulary file) described in the plan graph: its label, jurisdiction,
+    and — read off its name — level and functions, marked as guessed with the classifier's confidence."""
+    kind = "CollectiveUnit" if resolved.collective else "Department"
+    out: list[Triple] = [(unit, RDF_TYPE, _dg(kind)), (unit, RDF_TYPE, _n(ns.ORG + "Organization")),
+                         (unit, PREF_LABEL, _zh(resolved.label))]
+    if resolved.jurisdiction:
+        out.append((unit, _dg("jurisdiction"), _zh(resolved.jurisdiction)))
+    reading, curated = resolved.reading, resolved.curated
+    if curated is not None:
+        out += [(unit, _dg("function"), _n(f)) for f in curated.functions]
+        out += [(unit, _dg("level"), _zh(curated.level))] if curated.level else []
+        return out + _external_functions(curated.functions)
+    if reading is None or resolved.collective:
+        return out
+    if reading.level:
+        out.append((unit, _dg("level"), _zh(reading.level)))
+    guess = reading.guess
+    out += [(unit, _dg("function"), _n(f)) for f in guess.functions]
+    out += [(unit, _dg("functionGuessed"), _bool(True)),
+            (unit, _dg("functionConfidence"), ox.Literal(f"{guess.confidence:.2f}", datatype=_n(ns.XSD + "decimal")))]
+    if guess.evidence:
+        out.append((unit, _dg("functionEvidence"), _zh("、".join(guess.evidence))))
+    return out + _external_functions(guess.functions)
+
+
+def _external_functions(functions) -> list[Triple]:
+    """Functions a user vocabulary file adds are not in the ontology graph: their label and family go here."""
+    vocab = vocabulary()
+    out: list[Triple] = []
+    for iri in functions:
+        function = vocab.functions.get(iri)
+        if function is not None and function.external:
+            node = _n(iri)
+            out += [(node, RDF_TYPE, _dg("Function")), (node, RDF_TYPE, _n(ns.SKOS + "Concept")),
+                    (node, PREF_LABEL, _zh(function.label))]
+            out += [(node, _dg("family"), _n(function.family))] if function.family else []
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-ONTOLOGY_FILES = ("dutygraph.ttl", "shapes.ttl", "departments.ttl", "facilities.ttl")
+ONTOLOGY_FILES = ("dutygraph.ttl", "shapes.ttl", "functions.ttl", "departments.ttl", "overrides.ttl", "facilities.ttl")
 
 
 def path(name: str) -> Path:

@@ -98,3 +98,13 @@ def test_indicators(text, expected):
 def test_text_without_entities_gives_empty_lists(loaded_store):
     row1 = _task(loaded_store, "chengdu_task_table", 1)
     assert row1["regulations"] == [] and isinstance(row1["facility_types"], list)
+
+
+def test_every_named_department_has_a_function_family(loaded_store):
+    """The network colours departments by family: every concrete unit of the samples must have one."""
+    query = """PREFIX dg: <https://w3id.org/dutygraph/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+      SELECT DISTINCT ?d ?family WHERE { ?t dg:responsible ?d . OPTIONAL { ?d dg:function/dg:family/skos:prefLabel ?family } }"""
+    rows = list(loaded_store.query(query, use_default_graph_as_union=True))
+    assert len({r["d"] for r in rows}) > 50
+    assert [r["d"].value for r in rows if r["family"] is None] == []
+    assert {"安全应急", "公安政法", "党群", "企业"} <= {r["family"].value for r in rows}
