@@ -8,8 +8,13 @@ has committed, and every answer is stored under the generation it was computed i
 computation overlapped a write is not kept.
 
 * Concurrent requests for the same missing answer compute it once (the others wait for it).
-* At most `max_entries` answers are kept, least recently used first out; an answer with more than
-  `max_items` items (a JSON body: kilobytes) is computed but not kept (it would pin too much memory).
+* At most `max_entries` answers and `max_bytes` of them are kept, least recently used first out. Each kept
+  answer's size is estimated when it is kept (exact for bytes and for bodies such as /sparql results, sampled
+  for Python lists and dicts: an upper bound, as strings shared between items count once per reference). An
+  answer over `max_bytes // ENTRY_FRACTION`, or with more than `max_items` items, is computed but not kept:
+  300 distinct 7.8 MB /sparql answers once held 2 GiB until the next write.
+* Indexes (`index()`, the text index) are kept apart from the answers: one per store generation, needed to
+  answer at all, so never evicted by answers; their estimated size is reported as `index_bytes`.
 * Remote engines (Fuseki, GraphDB …) can be written by others behind our back: there the service runs
   without a cache (`enabled=False`) and every answer comes fresh from the engine.
 """
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 import inspect
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -24,6 +30,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+MIB = 1 << 20
+ENTRY_FRACTION = 4      # no single answer takes more than a quarter of the budget
 
 
 @dataclass
@@ -41,12 +50,21 @@ class AnswerCache:
     max_items: int = 250_000
     enabled: bool = True
     keep_indexes: bool = False   # keep `index()` structures (the text index) even when answers are not kept
+    max_bytes: int = 256 * MIB   # the answers' estimated size, all together (`serve --cache-mb`)
     generation: int = 0
     hits: int = 0
     misses: int = 0
+    refused: int = 0             # answers computed but too large to keep
     _entries: OrderedDict = field(default_factory=OrderedDict)
-    _pending: dict = field(default_factory=dict)
+    _sizes: dict = field(default_factory=dict)
+    _indexes: dict = field(default_factory=dict)
+    _bytes: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _pending: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.max_bytes < MIB or self.max_entries < 1:
+            raise ValueError("the answer cache needs max_bytes of at least 1 MiB and max_entries of at least 1")
 
     def get(self, key: Hashable, compute: Callable[[], T], *, index: bool = False) -> T:
         """The kept answer for `key`, or compute it (once, however many callers ask at the same time)."""
@@ -54,10 +72,10 @@ class AnswerCache:
             return compute()
         with self._lock:
             generation = self.generation
-            if key in self._entries:
-                self._entries.move_to_end(key)
+            found, value = self._find(key, index)
+            if found:
                 self.hits += 1
-                return self._entries[key]
+                return value
             pending = self._pending.get((generation, key))
             owner = pending is None
             if owner:
@@ -74,14 +92,40 @@ class AnswerCache:
             pending.error = error
             raise
         finally:
+            size = estimate_bytes(pending.value) if pending.error is None else 0
             with self._lock:
                 self._pending.pop((generation, key), None)
-                if pending.error is None and generation == self.generation and _size(pending.value) <= self.max_items:
-                    self._entries[key] = pending.value
-                    while len(self._entries) > self.max_entries:
-                        self._entries.popitem(last=False)
+                if pending.error is None and generation == self.generation:
+                    self._put(key, pending.value, size, index)
             pending.done.set()
         return pending.value
+
+    def _find(self, key: Hashable, index: bool) -> tuple[bool, Any]:
+        if index:
+            return key in self._indexes, self._indexes.get(key, (None, 0))[0]
+        if key in self._entries:
+            self._entries.move_to_end(key)
+            return True, self._entries[key]
+        return False, None
+
+    def _put(self, key: Hashable, value: Any, size: int, index: bool) -> None:
+        """Keep an answer of `size` bytes (lock held), dropping the least recently used ones over the budget."""
+        if index:
+            self._indexes[key] = (value, size)
+            return
+        if size > self.max_bytes // ENTRY_FRACTION or _items(value) > self.max_items:
+            self.refused += 1
+            return
+        self._drop(key)
+        self._entries[key], self._sizes[key] = value, size
+        self._bytes += size
+        while self._entries and (len(self._entries) > self.max_entries or self._bytes > self.max_bytes):
+            self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: Hashable) -> None:
+        if key in self._entries:
+            del self._entries[key]
+            self._bytes -= self._sizes.pop(key)
 
     def call(self, fn: Callable[..., T], store: Any, /, *args: Any, **kwargs: Any) -> T:
         """`fn(store, *args, **kwargs)` through the cache, keyed by the function and its arguments with
@@ -108,22 +152,28 @@ class AnswerCache:
 
     def keep(self, key: Hashable, value: Any, generation: int) -> None:
         """Store an answer computed after `lookup` — unless the store was written in the meantime."""
+        if not self.enabled:
+            return
+        size = estimate_bytes(value)
         with self._lock:
-            if self.enabled and generation == self.generation and _size(value) <= self.max_items:
-                self._entries[key] = value
-                while len(self._entries) > self.max_entries:
-                    self._entries.popitem(last=False)
+            if generation == self.generation:
+                self._put(key, value, size, False)
 
     def invalidate(self) -> None:
         """Forget every answer: call after a write to the store has committed (or failed)."""
         with self._lock:
             self.generation += 1
             self._entries.clear()
+            self._sizes.clear()
+            self._indexes.clear()
+            self._bytes = 0
 
     def stats(self) -> dict[str, int]:
+        """For /healthz: counts, and the answers' estimated bytes against the budget."""
         with self._lock:
-            return {"generation": self.generation, "entries": len(self._entries), "hits": self.hits,
-                    "misses": self.misses}
+            return {"generation": self.generation, "entries": len(self._entries) + len(self._indexes),
+                    "hits": self.hits, "misses": self.misses, "bytes": self._bytes, "budget_bytes": self.max_bytes,
+                    "refused": self.refused, "index_bytes": sum(size for _, size in self._indexes.values())}
 
 
 def page_of(items: list, page: tuple[int, int | None]) -> list:
@@ -173,11 +223,44 @@ def _frozen(value: Any) -> Hashable:
     return value
 
 
-def _size(value: Any) -> int:
+def _items(value: Any) -> int:
     """Items of a list answer; a JSON body counts one item per kilobyte."""
     if isinstance(value, (bytes, str)):
         return len(value) // 1024
     return len(value) if isinstance(value, (list, dict, tuple, set)) else 1
+
+
+_ATOMS = (str, bytes, bytearray, int, float, complex, bool, type(None))
+_SAMPLE = 16            # items measured per container at the top level, halving with each level down
+
+
+def estimate_bytes(value: Any, depth: int = 0) -> int:
+    """Bytes `value` holds: exact for bytes and str, and for objects with bytes fields (a /sparql Outcome);
+    for containers, the size of evenly spaced sample items times their count. Cheap (under a millisecond
+    for any answer) and on the high side: an object referenced twice is counted twice."""
+    size = sys.getsizeof(value)
+    if isinstance(value, _ATOMS) or depth >= 8:
+        return size
+    if isinstance(value, dict):
+        sample = _spread(list(value.items()), depth)
+        per = sum(estimate_bytes(k, depth + 1) + estimate_bytes(v, depth + 1) for k, v in sample)
+    elif isinstance(value, (list, tuple)):
+        sample = _spread(value, depth)
+        per = sum(estimate_bytes(v, depth + 1) for v in sample)
+    elif isinstance(value, (set, frozenset)):
+        sample = _spread(list(value), depth)
+        per = sum(estimate_bytes(v, depth + 1) for v in sample)
+    else:
+        fields = getattr(value, "__dict__", None)
+        return size + (estimate_bytes(fields, depth + 1) if isinstance(fields, dict) else 0)
+    return size + (per * len(value) // len(sample) if sample else 0)
+
+
+def _spread(items: Any, depth: int) -> Any:
+    """At most _SAMPLE >> depth (at least 2) items, evenly spaced: the first ones of a listing are not typical."""
+    count = max(2, _SAMPLE >> depth)
+    n = len(items)
+    return items if n <= count else [items[i * n // count] for i in range(count)]
 
 
 def warm_up(cache: AnswerCache, store: Any) -> threading.Thread | None:

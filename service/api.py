@@ -13,7 +13,7 @@ from dutygraph.graph.search import build_index, search
 
 from .answer_cache import AnswerCache, json_page, page_of
 from .responses import answer, wants
-from .security import is_iri
+from .security import is_iri, term_problem
 
 FORMAT = Query(None, description="json (default), csv or xlsx; Accept: text/csv works too")
 EXPLAIN = Query(False, description="show the SPARQL query files and bound values instead of the answer")
@@ -25,6 +25,13 @@ TASK_QUERIES = ["tasks", "task_units", "task_entities"]
 def _counted(response: Response, total: int) -> Response:
     response.headers["X-Total-Count"] = str(total)
     return response
+
+
+def _check(name: str, value: Optional[str], iri_only: bool = False) -> None:
+    """400 naming the parameter when its value cannot be bound into a query (security.term_problem)."""
+    problem = term_problem(value, iri_only)
+    if problem:
+        raise HTTPException(400, f"{name}: {problem}" + (f"; give the {name} as an IRI" if iri_only else ""))
 
 
 def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | None = None) -> APIRouter:
@@ -69,6 +76,8 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
                     deadline_to: Optional[str] = None, q: Optional[str] = Query(None, description="Chinese text search"),
                     limit: Optional[int] = LIMIT, offset: int = OFFSET, format: Optional[str] = FORMAT,
                     explain: bool = EXPLAIN):
+        for name, value in (("plan", plan), ("department", department), ("facility", facility)):
+            _check(name, value)
         bindings = {"planId": plan, "kind": kind, "name|unit": department, "label|facility": facility}
         queries = TASK_QUERIES + (["tasks_by_department"] if department else []) + (["tasks_by_facility"] if facility else []) \
             + (["texts"] if q else [])
@@ -88,6 +97,7 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
     @router.get("/search", summary="Ranked Chinese text search with highlight segments")
     async def text_search(request: Request, q: str = Query(..., min_length=1, max_length=200), plan: Optional[str] = None,
                           limit: int = Query(50, ge=1, le=1000), format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        _check("plan", plan)
         if explain:
             return answer(request, [], "search", ["texts"], format, explain, {"q": q})
         return await reply(request, "search", ["texts"], format, searched, q, limit=limit, plan=plan)
@@ -116,6 +126,7 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
     @router.get("/indicators", summary="Quantitative targets with their duty")
     async def indicators(request: Request, plan: Optional[str] = None, limit: Optional[int] = LIMIT, offset: int = OFFSET,
                          format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        _check("plan", plan)
         if explain:
             return answer(request, [], "indicators", ["indicators"], format, explain, {"planId": plan})
         return await reply(request, "indicators", ["indicators"], format, listings.indicators, plan=plan,
@@ -127,8 +138,9 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
                      plan: Optional[str] = Query(None, description="one plan's id: sharing within that allocation"),
                      min_departments: int = Query(2, ge=1), limit: Optional[int] = LIMIT, offset: int = OFFSET,
                      format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
-        if facility is not None and not is_iri(facility):
-            raise HTTPException(400, "facility must be a facility type IRI")
+        _check("facility", facility, iri_only=True)
+        _check("department", department)
+        _check("plan", plan)
         if explain:
             return answer(request, [], "shared-facilities", ["shared_facilities"], format, explain,
                           {"facility": facility, "plan": plan})
@@ -164,8 +176,7 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
     @router.get("/alignments", summary="Cross-plan correspondences, best first")
     async def align_list(request: Request, task: Optional[str] = None, limit: Optional[int] = LIMIT, offset: int = OFFSET,
                          format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
-        if task is not None and not is_iri(task):
-            raise HTTPException(400, "task must be a duty IRI")
+        _check("task", task, iri_only=True)
         if explain:
             return answer(request, [], "alignments", ["alignments"], format, explain, {"task": task})
         return await reply(request, "alignments", ["alignments"], format, reports.alignments, task=task,

@@ -42,6 +42,7 @@ class Settings:
     query_isolation: Literal["thread", "fork"] = "thread"  # see service/sparql.py on the time limit
     cache: bool = True  # keep answers until the next write (embedded store only; service/answer_cache.py)
     warm: bool = False  # `serve` turns it on: compute the whole-store listings in the background at start and after each load
+    cache_mb: int = 256  # memory budget of the kept answers (MiB); least recently used dropped first
 
     def __post_init__(self) -> None:
         if (self.allow_update or self.allow_load) and not self.token:
@@ -94,7 +95,8 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     app.state.store = db
     app.state.settings = settings
     # Answers are kept until the next write; only the embedded store has no writer but this process.
-    cache = AnswerCache(enabled=settings.cache and isinstance(db, ox.Store), keep_indexes=isinstance(db, ox.Store))
+    cache = AnswerCache(enabled=settings.cache and isinstance(db, ox.Store), keep_indexes=isinstance(db, ox.Store),
+                        max_bytes=settings.cache_mb << 20)
     app.state.cache = cache
 
     from .sparql import SparqlSettings, build_sparql_router

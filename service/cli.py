@@ -43,6 +43,24 @@ def _emit(items: list[dict], fmt: str, title: str | None = None, columns: list[s
         _fail(f"unknown format {fmt!r}: use json, csv or table", 2)
 
 
+VocabOpt = typer.Option(None, "--vocab", metavar="FILE",
+                        help="Override vocabulary (Turtle, see ontology/overrides.ttl); also $DUTYGRAPH_VOCAB=FILE[:FILE…].")
+
+
+def _use_vocab(files: Optional[list[Path]]) -> None:
+    """Put --vocab files before $DUTYGRAPH_VOCAB's and read them now, so a bad file is a clean error."""
+    import os
+
+    from dutygraph.graph.vocabulary import VOCAB_ENV, VocabularyError, vocabulary
+
+    if files:
+        os.environ[VOCAB_ENV] = os.pathsep.join([str(f) for f in files] + [os.environ.get(VOCAB_ENV, "")]).strip(os.pathsep)
+    try:
+        vocabulary()
+    except VocabularyError as exc:
+        _fail(str(exc), 2)
+
+
 @app.command()
 def load(
     paths: list[Path] = typer.Argument(..., help="Documents or folders (searched recursively for .txt .tsv .csv .docx .xlsx .pdf)."),
@@ -55,6 +73,13 @@ def load(
              "Only when every path is an RDF file; an absolute http(s) IRI, not one of dutygraph's own graphs "
              "(…/graph/plan/…, …/graph/ontology, …/graph/analysis). In .nq/.trig files only the default graph's "
              "triples go there; their named graphs keep their own names."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run",
+        help="Read the documents and show what would be stored, per duty: number, opening words, lead, co-responsible "
+             "and collective units, responsible persons, deadline and warnings. Stores nothing and does not open the store."),
+    output: str = typer.Option(
+        "text", "--output", help="With --dry-run: text (a readable listing) or json (the same as JSON, one object per document)."),
+    vocab: Optional[list[Path]] = VocabOpt,
 ) -> None:
     """Load documents into the store. All or nothing: if any file fails, the store is left unchanged
     (unless --skip-bad). RDF files (.ttl .nt .nq .trig .jsonld .rdf) go into their own named graph
@@ -66,6 +91,10 @@ def load(
     for p in paths:
         if not p.exists():
             _fail(f"{p}: no such file or folder; nothing was loaded")
+    _use_vocab(vocab)
+    if dry_run:
+        _dry_run(paths, layout, output)
+        return
     rdf_files = [p for p in paths if is_rdf_file(p)]
     documents = [p for p in paths if p not in rdf_files]
     if graph is not None:
@@ -101,6 +130,45 @@ def load(
             raise typer.Exit(1)
 
 
+def _dry_run(paths: list[Path], layout: Optional[str], output: str) -> None:
+    """`load --dry-run`: the library's preview of every document, as text or JSON; exit 1 if one cannot be read."""
+    import json
+
+    from dutygraph.graph.load import document_paths, is_rdf_file
+    from dutygraph.loaders.preview import preview_document
+
+    if output not in ("text", "json"):
+        _fail(f"unknown --output {output!r}: use text or json", 2)
+    previews, errors = [], []
+    for path in document_paths([p for p in paths if not is_rdf_file(p)]):
+        try:
+            previews.append(preview_document(path, layout))
+        except LoadError as exc:
+            errors.append(str(exc))
+    if output == "json":
+        typer.echo(json.dumps([p.as_dict() for p in previews], ensure_ascii=False, indent=2))
+    else:
+        for preview in previews:
+            typer.echo(_preview_text(preview))
+    for error in errors:
+        typer.echo(f"error: {error}", err=True)
+    if errors:
+        raise typer.Exit(1)
+
+
+def _preview_text(preview) -> str:
+    """The preview as a civil servant reads it: Chinese field names, one duty per block."""
+    lines = [f"{preview.file}：{preview.layout}，{len(preview.duties)} 项任务 — {preview.title}"]
+    for d in preview.duties:
+        lines.append(f"  {d.number} {d.opening}…（第 {d.lines[0]}–{d.lines[1]} 行）")
+        lines.append(f"      牵头：{'、'.join(d.lead) or '—'}；配合：{'、'.join(d.co_responsible) or '—'}；"
+                     f"集合性单位：{'、'.join(d.collective) or '—'}；责任人：{'、'.join(d.persons) or '—'}；"
+                     f"完成时限：{d.deadline or '—'}")
+        lines += [f"      提示：{w}" for w in d.warnings]
+    lines += [f"  提示：{w}" for w in preview.warnings]
+    return "\n".join(lines)
+
+
 def _write_rdf(db, payloads, files: int) -> None:
     """Reference data users add beside the plans: each payload replaces its named graph, all in one update."""
     from dutygraph.graph.store import replace_graphs
@@ -130,7 +198,7 @@ def query(
     store: Optional[str] = StoreOpt,
     fmt: str = FormatOpt,
 ) -> None:
-    """Run a read-only SPARQL query over all plans (default graph = union of named graphs)."""
+    """Run a read-only SPARQL query: over the FROM / FROM NAMED graphs it names, else over all graphs (their union), as /sparql does."""
     from dutygraph.graph.sparql import run_readonly
 
     text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
@@ -273,11 +341,32 @@ app.add_typer(vocab_app, name="vocab")
 
 @vocab_app.command("candidates")
 def vocab_candidates(store: Optional[str] = StoreOpt, fmt: str = FormatOpt,
-                     min_count: int = typer.Option(2, "--min-count")) -> None:
-    """Unknown units, cited regulations and frequent terms the vocabularies do not cover yet."""
-    from dutygraph.graph.candidates import candidates
+                     min_count: int = typer.Option(2, "--min-count", help="Least number of duties for a term."),
+                     kind: Optional[str] = typer.Option(None, "--kind", help="unit | regulation | term (default: all)."),
+                     vocab: Optional[list[Path]] = VocabOpt) -> None:
+    """Units understood only from their names (guessed function, level, confidence, the duties and documents
+    naming them; least sure first), cited regulations and frequent terms the vocabularies do not cover yet."""
+    from dutygraph.graph.candidates import KINDS, candidates
 
-    _emit(candidates(_open(store), min_count=min_count), fmt)
+    if kind is not None and kind not in KINDS:
+        _fail(f"unknown --kind {kind!r}: use {', '.join(KINDS)}", 2)
+    _use_vocab(vocab)
+    _emit(candidates(_open(store), min_count=min_count, kinds=(kind,) if kind else KINDS), fmt,
+          columns=["kind", "term", "count", "functions", "level", "confidence", "documents", "duties"])
+
+
+@vocab_app.command("classify")
+def vocab_classify(names: list[str] = typer.Argument(..., help="Unit names as a document writes them."),
+                   jurisdiction: str = typer.Option("", "--jurisdiction", help="The issuing government, e.g. 广州市."),
+                   level: str = typer.Option("", "--level", help="The issuer's level (市, 区, 县 …) for names without a place."),
+                   fmt: str = FormatOpt, vocab: Optional[list[Path]] = VocabOpt) -> None:
+    """How names would be understood at load: the node each resolves to, its function(s), family, level,
+    jurisdiction and confidence. Use it to check an override file before loading again."""
+    from dutygraph.graph.candidates import classify_names
+
+    _use_vocab(vocab)
+    _emit(classify_names(names, jurisdiction, level), fmt,
+          columns=["name", "label", "curated", "functions", "families", "level", "jurisdiction", "confidence"])
 
 
 @app.command()
@@ -317,6 +406,7 @@ def serve(
     query_isolation: str = typer.Option("thread", "--query-isolation", help="thread | fork: how a runaway query is stopped (see docs/RELIABILITY.md)."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Keep answers until the next write (embedded store only; the text index is kept either way)."),
     warm: bool = typer.Option(True, "--warm/--no-warm", help="Compute the whole-store listings in the background at start and after each load."),
+    cache_mb: int = typer.Option(256, "--cache-mb", min=1, help="Memory budget of the kept answers in MiB (least recently used dropped first)."),
 ) -> None:
     """Serve the HTTP API, the SPARQL endpoint and the pages."""
     import os
@@ -335,7 +425,7 @@ def serve(
         settings = Settings(store=store, allow_update=allow_update, allow_load=allow_load, token=token, timeout_s=timeout,
                             samples_dir=Path("data/samples") if samples else None, cors_origins=tuple(cors_origin),
                             max_body_bytes=max_body_bytes, max_upload_bytes=max_upload_bytes,
-                            query_isolation=query_isolation, cache=cache, warm=warm)  # type: ignore[arg-type]
+                            query_isolation=query_isolation, cache=cache, warm=warm, cache_mb=cache_mb)  # type: ignore[arg-type]
     except ValueError as exc:
         _fail(str(exc), 2)
     if workers == 1:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,26 @@ def is_iri(value: str | None) -> bool:
     except ValueError:
         return False
     return True
+
+
+MAX_TERM_CHARS = 1000      # no department, facility type or plan id is near this long
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def term_problem(value: str | None, iri_only: bool = False) -> str | None:
+    """Why a request value meant as a name or an IRI (department=, facility=, plan= …) cannot be used, else
+    None. A plain name stays a name; only text that claims to be an IRI (`scheme://…`) must be a valid one,
+    or pyoxigraph raises while binding it (`http://x/a b`), which would be a 500."""
+    if value is None:
+        return None
+    if len(value) > MAX_TERM_CHARS:
+        return f"is {len(value)} characters long; at most {MAX_TERM_CHARS}"
+    if _CONTROL.search(value):
+        return "contains control characters"
+    if (iri_only or _SCHEME.match(value)) and not is_iri(value):
+        return f"{value[:80]!r} is not a valid IRI"
+    return None
 
 
 def bearer_token_ok(authorization: str | None, token: str | None) -> bool:
@@ -56,7 +77,9 @@ class _TooLarge(Exception):
 
 
 class BodyLimitMiddleware:
-    """Answers 413 for a body over its limit, whether announced by Content-Length or streamed chunked."""
+    """Answers 413 for a body over its limit, whether announced by Content-Length or streamed chunked. A body
+    that overflows while the app reads it ends in 413 whatever the app made of the error (FastAPI's form and
+    body readers turn any exception into 400 "There was an error parsing the body")."""
 
     def __init__(self, app: ASGIApp, limits: BodyLimits) -> None:
         self.app = app
@@ -78,27 +101,32 @@ class BodyLimitMiddleware:
                 await _send_error(send, 413, _too_large(limit))
                 return
         received = 0
-        started = False
+        over = started = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, over
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    over = True
                     raise _TooLarge
             return message
 
         async def watching_send(message: Message) -> None:
             nonlocal started
+            if over and not started:
+                return      # the app's own answer to a body it could not read (FastAPI makes any such error a 400)
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, counting_receive, watching_send)
-        except _TooLarge:
-            if not started:
-                await _send_error(send, 413, _too_large(limit))
+        except Exception:
+            if not over or started:
+                raise
+        if over and not started:
+            await _send_error(send, 413, _too_large(limit))
 
 
 def _too_large(limit: int) -> str:

@@ -13,13 +13,15 @@ import contextlib
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
 import pyoxigraph as ox
-from fastapi import APIRouter, File, Form, Header, HTTPException, UploadFile
+from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dutygraph.graph.load import load_plans, read_all
@@ -28,7 +30,9 @@ from dutygraph.loaders.detect import SUPPORTED_SUFFIXES
 
 from .security import bearer_token_ok
 
-_SAFE_NAME = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
+MAX_NAME_BYTES = 200     # a name becomes one path component (255 bytes on most file systems) and the plan id
+MAX_FILES = 1000
+_UNPRINTABLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}   # control, format (bidi overrides, zero-width), lone surrogates, separators
 
 
 class StoreGate:
@@ -86,28 +90,36 @@ class GateMiddleware:
             await self.app(scope, receive, send)
 
 
+_FORM_SCHEMA = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["files"], "properties": {
+        "files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                  "description": "documents (.txt .tsv .csv .docx .xlsx .pdf)"},
+        "layout": {"type": "string", "description": "force a layout, as `dutygraph load --format`"}}}}}}}
+
+
 def build_load_router(get_store: Callable[[], ox.Store], gate: StoreGate, token: str | None, enabled: bool,
                       after_write: Callable[[], None] = lambda: None) -> APIRouter:
     """`after_write` runs once the load has committed or failed (the service forgets its kept answers)."""
     router = APIRouter(prefix="/api", tags=["loading"])
 
     @router.post("/load", summary="Load documents (multipart upload); all or nothing; replaces the plans they hold",
-                 responses={400: {"description": "a document is bad; nothing was loaded"},
+                 openapi_extra=_FORM_SCHEMA,
+                 responses={400: {"description": "a document or its name is bad; nothing was loaded"},
                             401: {"description": "missing or wrong bearer token"},
                             403: {"description": "loading over HTTP is disabled"},
-                            413: {"description": "upload too large"}})
-    async def load(files: Annotated[list[UploadFile], File(description="documents (.txt .tsv .csv .docx .xlsx .pdf)")],
-                   layout: Annotated[Optional[str], Form(description="force a layout, as `dutygraph load --format`")] = None,
-                   authorization: Annotated[Optional[str], Header()] = None) -> dict[str, object]:
+                            413: {"description": "upload too large"},
+                            415: {"description": "not a multipart/form-data upload"}})
+    async def load(request: Request, authorization: Annotated[Optional[str], Header()] = None) -> dict[str, object]:
         """Same rule as `dutygraph load`: every document is parsed before the store is touched; a bad one
-        answers 400 naming the file and line, and nothing is loaded. Needs `Authorization: Bearer <token>`."""
+        answers 400 naming the file and line, and nothing is loaded. Needs `Authorization: Bearer <token>`,
+        checked before a byte of the upload is read (the form is parsed here, not by FastAPI beforehand)."""
         if not enabled:
             raise HTTPException(403, "loading over HTTP is disabled (start the server with --allow-load --token T)")
         if not bearer_token_ok(authorization, token):
             raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
         folder = Path(tempfile.mkdtemp(prefix="dutygraph-upload-"))
         try:
-            paths = await _save(files, folder)
+            paths, layout = await _received(request, folder)
             try:
                 plans = await run_in_threadpool(read_all, paths, layout)
             except LoadError as exc:
@@ -125,15 +137,26 @@ def build_load_router(get_store: Callable[[], ox.Store], gate: StoreGate, token:
     return router
 
 
+async def _received(request: Request, folder: Path) -> tuple[list[Path], Optional[str]]:
+    """The uploaded documents saved into `folder`, and the layout field."""
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        raise HTTPException(415, "send the documents as multipart/form-data, one files= part per document")
+    async with request.form(max_files=MAX_FILES, max_fields=10, max_part_size=64 << 10) as form:
+        layout = form.get("layout")
+        if layout is not None and not isinstance(layout, str):
+            raise HTTPException(400, "layout= is a form field, not a file")
+        files = form.getlist("files")
+        uploads = [f for f in files if isinstance(f, UploadFile)]
+        if len(uploads) != len(files):
+            raise HTTPException(400, "files= must be file uploads, not form text")
+        return await _save(uploads, folder), layout or None
+
+
 async def _save(files: list[UploadFile], folder: Path) -> list[Path]:
     """Each upload under its own name (the plan id is the file stem); names must be plain and distinct."""
     paths: list[Path] = []
     for upload in files:
-        name = (upload.filename or "").strip()
-        if not _SAFE_NAME.match(name) or name.startswith(".") or name in ("..",):
-            raise HTTPException(400, f"bad file name {name!r}: give each document a plain name such as plan.txt")
-        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise HTTPException(400, f"{name}: unsupported type; documents are {' '.join(SUPPORTED_SUFFIXES)}")
+        name = plain_name(upload.filename)
         path = folder / name
         if path.exists():
             raise HTTPException(400, f"{name}: given twice")
@@ -142,5 +165,33 @@ async def _save(files: list[UploadFile], folder: Path) -> list[Path]:
                 out.write(chunk)
         paths.append(path)
     if not paths:
-        raise HTTPException(400, "no documents given")
+        raise HTTPException(400, "no documents given: send each one as a files= part of a multipart/form-data upload")
     return paths
+
+
+def plain_name(raw: Optional[str]) -> str:
+    """The document name a client sent, without any folder it came with (C:\\docs\\plan.txt → plan.txt), or a
+    400 naming the problem: it is user input that becomes a file name and the plan id."""
+    given = (raw or "").strip()
+    parts = re.split(r"[/\\]", given)
+    name = parts[-1].strip()
+    problem = _name_problem(name, parts)
+    if problem:
+        shown = repr(given if len(given) <= 60 else given[:60] + "…")
+        raise HTTPException(400, f"bad file name {shown}: {problem}; give each document a plain name such as plan.txt")
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        kind = f"unsupported type {suffix!r}" if suffix else "no type suffix"
+        raise HTTPException(400, f"{name}: {kind}; documents are {' '.join(SUPPORTED_SUFFIXES)}")
+    return name
+
+
+def _name_problem(name: str, parts: list[str]) -> Optional[str]:
+    if ".." in parts:
+        return "a name with .. would leave the upload folder"
+    if not name or name.startswith("."):
+        return "empty or hidden"
+    if any(unicodedata.category(ch) in _UNPRINTABLE for ch in name):
+        return "it holds control or invisible formatting characters"
+    size = len(name.encode("utf-8"))
+    return f"{size} bytes in UTF-8, at most {MAX_NAME_BYTES}" if size > MAX_NAME_BYTES else None

@@ -47,7 +47,7 @@ def test_dry_run_prints_each_duty_and_never_opens_the_store(tmp_path):
     store = tmp_path / "store"
     result = _run("load", "--dry-run", "--store", str(store), str(LAYOUTS / "web_one_cell_per_line.txt"), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "未来科技城(海创园)" in result.stdout and "persons: 王建国、李明" in result.stdout
+    assert "未来科技城(海创园)" in result.stdout and "责任人：王建国、李明" in result.stdout
     assert not store.exists()
 
 
