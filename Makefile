@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STORE ?= $(CURDIR)/.store
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench bench-large soak clean
+.PHONY: run test lint install bench bench-large soak clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ run: $(STAMP)
 ## set up and run the whole test suite
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests
+
+## lint (ruff) and type checks (mypy, untyped bodies included; see .ci/typecheck.py), rules in pyproject.toml
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) .ci/typecheck.py
 
 ## scale benchmarks on S (samples) and M (50 generated plans); writes docs/BENCHMARKS.md (~15 min, not part of test)
 BENCH_SIZES ?= S M
