@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .deadlines import is_deadline_text
-from .unit_names import is_name_list, is_unit_list
+from .unit_names import is_bare_kind, is_name_list, is_unit_list
 
 OPEN, CLOSE = "（([【〔", "）)]】〕"
 _KEY = re.compile(
@@ -29,6 +29,12 @@ _BY = re.compile(
     rf"(?:[，,](?P<support>[^，。；,;]{{2,80}}?){_VERBS}(?:配合|参与|协助|协办))?"
 )
 _SENTENCE_END = "。；;！!？?"
+# A unit as the subject of a sentence (or of a clause after 第一阶段：动员部署，7月16日前，): 省农业厅做好…,
+# 各成员单位制定…, 各村、社区要建立…. Attitudes (要高度重视) are exhortation, not work, and match no verb here.
+_SUBJECT = re.compile(
+    r"(?P<names>[^，。；,;：:（）()“”]{2,40}?)(?:要|应当|应|须|必须|务必|负责)?"
+    r"(?:做好|抓好|制定|开展|组织开展|落实|建立|完善|推进|加快|实施|上报|报送|督促|指导|按照|组成|定期|牵头)"
+)
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,16 @@ def read_bracket(inner: str) -> Roles | None:
     if is_deadline_text(inner):
         return Roles(deadline=inner, written=inner)
     clauses = read_clauses(inner)
-    return Roles(**clauses, written=inner) if clauses else None
+    if clauses:
+        return Roles(**clauses, written=inner)
+    head, tail = _trailing_clause(inner)     # （国务院各部门分别负责，年内持续推进）: units, then the deadline
+    clauses = read_clauses(head) if head and is_deadline_text(tail) else None
+    return Roles(**clauses, deadline=tail, written=inner) if clauses else None
+
+
+def _trailing_clause(text: str) -> tuple[str, str]:
+    parts = re.split(r"[，,；;]", text)
+    return ("，".join(parts[:-1]).strip(), parts[-1].strip()) if len(parts) > 1 else ("", text)
 
 
 def brackets(text: str) -> list[tuple[int, int]]:
@@ -190,9 +205,10 @@ def _run_end(text: str, start: int) -> int:
     return min(stops) if stops else len(text)
 
 
-def split_duties(text: str) -> list[Duty]:
+def split_duties(text: str, subjects: bool = False, sentences: bool = True) -> list[Duty]:
     """Each stretch of text that ends in an assignment is a duty; a deadline-only bracket joins the assignment
-    next to it; `由A牵头` marks the sentence it is in. Text after the last assignment is narrative."""
+    next to it; `由A牵头` marks the sentence it is in (unless not `sentences`: only written-out assignments).
+    Text after the last assignment is narrative."""
     duties: list[Duty] = []
     position = 0
     pending_deadline = ""
@@ -218,11 +234,12 @@ def split_duties(text: str) -> list[Duty]:
         elif body:
             duties.append(Duty(body, roles, position + len(words) - len(words.lstrip(_SENTENCE_END + "，, \n\t"))))
         position = end
-    return duties + _by_sentences(text, position)
+    return duties + _by_sentences(text, position, subjects) if sentences else duties
 
 
-def _by_sentences(text: str, position: int) -> list[Duty]:
-    """`由A牵头，B配合，…。` in the text after the last bracket: each such sentence is a duty."""
+def _by_sentences(text: str, position: int, subjects: bool = False) -> list[Duty]:
+    """`由A牵头，B配合，…。` in the text after the last bracket: each such sentence is a duty; with `subjects`
+    (a numbered item), so is a sentence whose subject is a unit."""
     duties: list[Duty] = []
     start = position
     for index in range(position, len(text) + 1):
@@ -236,8 +253,22 @@ def _by_sentences(text: str, position: int) -> list[Duty]:
             body = _strip_words(sentence)
             if body:
                 duties.append(Duty(body, roles, start + len(sentence) - len(sentence.lstrip())))
+        elif subjects and (subject := subject_roles(sentence)) is not None and _strip_words(sentence):
+            duties.append(Duty(_strip_words(sentence), subject, start + len(sentence) - len(sentence.lstrip())))
         start = index + 1
     return duties
+
+
+def subject_roles(sentence: str) -> Roles | None:
+    """The units a sentence (or one of its clauses) has as its subject, with a deadline clause if it has one."""
+    clauses = re.split(r"(?<=[，,：:])", sentence.strip())
+    deadline = next((c.strip("，,：: ") for c in clauses if is_deadline_text(c.strip("，,：: "))), "")
+    for clause in clauses:
+        match = _SUBJECT.match(clause.strip())
+        names = match.group("names") if match else ""
+        if names and is_unit_list(names) and not is_bare_kind(names):
+            return Roles(units=names, deadline=deadline, written=names)
+    return None
 
 
 def _strip_words(words: str) -> str:

@@ -28,7 +28,9 @@ def is_deadline_text(text: str) -> bool:
         return True
     if not _DATE_CHARS.match(compact):
         return False
-    return bool(re.search(r"\d{4}|年|月", compact)) and not re.fullmatch(r"\d{1,3}", compact)
+    # 716日前: a page that lost its 月 still gives a date (the day count alone, 15日, is not one)
+    has_day = re.search(r"\d日(?:前|以前|至|到|$)", compact) and len(re.findall(r"\d", compact)) >= 3
+    return bool(re.search(r"\d{4}|年|月", compact) or has_day) and not re.fullmatch(r"\d{1,3}", compact)
 
 
 _TRAILING = re.compile(

@@ -1,18 +1,20 @@
 """Pick the parser for a document (or obey --format) and hand back one PlanRecord.
 
 Text files (.txt, .csv, .tsv) go to the text layouts. Word, Excel and PDF files are read as tables when one of
-their tables has a duty-table header; otherwise their text goes to the text layouts (a prose plan in Word, a
-PDF whose table has no ruling lines)."""
+their tables has a duty-table header, or columns recognisable by their content (column_content.py); otherwise
+their text goes to the text layouts (a prose plan in Word, a PDF whose table has no ruling lines). A Word
+document's prose before its table keeps its written-out assignments as measures (combined.py)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from . import csv_reader, docx_reader, duty_text, pdf_reader, pdf_text, prose_plan, text_table, word_table, xlsx_reader
-from .nothing_found import nothing_found_message
+from . import combined, csv_reader, docx_reader, duty_text, pdf_reader, pdf_text, prose_plan, text_table, word_table, xlsx_reader
+from .column_content import infer_headers
 from .errors import LoadError
 from .metadata import place_of, read_metadata
+from .nothing_found import nothing_found_message
 from .plan_meta import finalise
 from .records import PlanRecord
 from .table_rows import Table, has_header, tables_to_plan
@@ -23,6 +25,8 @@ Parser = Callable[[str, str, str], PlanRecord]
 # weaker; it needs three numbered items ending with their units in brackets, which the Lintong plan has not.
 # text-table (space-separated or one-cell-per-line tables) and duty-text (an assignment anywhere in the prose,
 # even a single one) come last: they read what the stricter layouts refuse.
+# A table found in a text keeps the written-out assignments of the prose before it too (combined.py).
+TEXT_TABLES = ("word-table", "csv-table", "text-table")
 LAYOUTS: dict[str, tuple[Callable[[str], bool], Parser]] = {
     "word-table": (word_table.looks_like, word_table.parse),
     "csv-table": (csv_reader.looks_like, csv_reader.parse),
@@ -55,10 +59,12 @@ def detect_layout(text: str, file: str) -> str:
 
 
 def parse_text(text: str, file: str, plan_id: str, layout: str | None = None) -> PlanRecord:
-    layout = layout or detect_layout(text, file)
-    if layout not in LAYOUTS:
-        raise LoadError(file, f"unknown format {layout!r}; known: {', '.join(LAYOUTS)}")
-    plan = LAYOUTS[layout][1](text, file, plan_id)
+    chosen = layout or detect_layout(text, file)
+    if chosen not in LAYOUTS:
+        raise LoadError(file, f"unknown format {chosen!r}; known: {', '.join(LAYOUTS)}")
+    plan = LAYOUTS[chosen][1](text, file, plan_id)
+    if layout is None and chosen in TEXT_TABLES:
+        plan = combined.with_prose(plan, text)
     return _finish(plan, text)
 
 
@@ -80,8 +86,13 @@ def read_document(path: str | Path, layout: str | None = None, plan_id: str | No
     if path.stat().st_size == 0:
         raise LoadError(path.name, "the file is empty")
     tables, text = reader(path)
+    if layout in (None, table_layout) and not has_header(tables):
+        tables = infer_headers(tables) or tables
     if layout == table_layout or layout is None and has_header(tables):
-        return _finish(tables_to_plan(tables, path.name, plan_id, table_layout), text)
+        plan = tables_to_plan(tables, path.name, plan_id, table_layout)
+        if layout is None and suffix == ".docx":        # a PDF's page text holds its tables too: left alone
+            plan = combined.with_measures(plan, combined.prose_measures(combined.office_prose(text), path.name, plan_id))
+        return _finish(plan, text)
     if not text.strip():
         raise LoadError(path.name, "the document has no text (a scanned PDF needs OCR first)")
     return parse_text(text, path.name, plan_id, layout)

@@ -19,6 +19,7 @@ from .units import split_units
 LABELS: list[tuple[int, re.Pattern[str]]] = [
     (0, re.compile(r"^\s*(第[一二三四五六七八九十百]{1,4}[条章部分]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*")),
     (1, re.compile(r"^\s*([（(〔]\s*[一二三四五六七八九十]{1,3}\s*[）)〕])\s*")),
+    (1, re.compile(r"^\s*(第[一二三四五六七八九十]{1,3}(?:阶段|步))\s*[：:]?\s*")),
     (2, re.compile(r"^\s*(\d{1,3}\s*(?:[、﹒．]|\.(?!\d)))\s*")),
     (3, re.compile(r"^\s*([（(]\s*\d{1,3}\s*[）)])\s*")),
     (4, re.compile(r"^\s*([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
@@ -106,27 +107,37 @@ def looks_like(text: str) -> bool:
     return any(_duties(b) for b in blocks_of(text.split("\n")[:20000]))
 
 
-def _duties(block: Block) -> list[Duty]:
+def _duties(block: Block, sentences: bool = True) -> list[Duty]:
     if _ADDRESSEE.match(block.text.strip()) and not block.label:
         return []
-    return [d for d in split_duties(block.text) if d.roles.names_units]
+    found = split_duties(block.text, subjects=sentences and bool(block.label), sentences=sentences)
+    return [d for d in found if d.roles.names_units]
 
 
-def parse(text: str, file: str, plan_id: str, layout: str = "duty-text") -> PlanRecord:
+def parse(text: str, file: str, plan_id: str, layout: str = "duty-text", sentences: bool = True) -> PlanRecord:
+    """With `sentences` off only written-out assignments count (brackets, 牵头单位： lines): `由A牵头负责` and a
+    unit as a sentence's subject are how the cover notice of a task table talks about carrying it out."""
     lines = text.split("\n")
     plan = PlanRecord(plan_id=plan_id, title=title_from_text(lines), file=file, layout=layout)
-    headings: list[tuple[int, str]] = []
+    headings: list[tuple[int, str, Block]] = []
+    run: list[Block] = []            # sub-items in a row without an assignment of their own
     item: Block | None = None
     for block in blocks_of(lines):
-        duties = _duties(block)
+        duties = _duties(block, sentences)
+        parent = next((b for level, _, b in reversed(headings) if level < block.level), None)
+        if duties and parent is not None and _closes_run(block, run):
+            block = _joined(parent, [*run, block])
+            duties = _duties(block, sentences)
         if block.label:
             item = block
+        run = [*run, block] if block.label and not duties and run and run[-1].level == block.level else (
+            [block] if block.label and not duties else [])
         if not duties:
             if block.label:
-                headings = [h for h in headings if h[0] < block.level] + [(block.level, _heading(block))]
+                headings = [h for h in headings if h[0] < block.level] + [(block.level, _heading(block), block)]
             continue
         owner = block if block.label or item is None else item
-        section = next((h for level, h in reversed(headings) if level < owner.level), None)
+        section = next((h for level, h, _ in reversed(headings) if level < owner.level), None)
         if section and ("task", section) not in plan.sections:
             plan.sections.append(("task", section))
         for duty in duties:
@@ -134,6 +145,19 @@ def parse(text: str, file: str, plan_id: str, layout: str = "duty-text") -> Plan
     if not plan.tasks:
         raise LoadError(file, "no duty with its units found (（责任单位：…）, （A牵头，B配合）, 牵头单位：… lines)")
     return plan
+
+
+def _closes_run(block: Block, run: list[Block]) -> bool:
+    """（1）…（4） with one （责任单位：…） line after the last: the line assigns their parent item, not （4）."""
+    if not block.label or len(block.parts) < 2 or not _KEY_LINE.match(block.parts[-1]):
+        return False
+    return bool(run) and run[-1].level == block.level and not split_duties("".join(block.parts[:-1]))
+
+
+def _joined(parent: Block, items: list[Block]) -> Block:
+    """The parent item with its sub-items written out after it, ending in the shared assignment line."""
+    parts = [parent.text] + [f"{b.label}{b.text}" for b in items[:-1]] + [f"{items[-1].label}{items[-1].parts[0]}"]
+    return Block(parent.level, parent.label, parent.line, items[-1].last, parts + items[-1].parts[1:])
 
 
 def _heading(block: Block) -> str:

@@ -171,7 +171,13 @@ def _parse_table(lines: list[str], header_at: int, end: int, file: str, plan: Pl
     if not rows:
         raise LoadError(file, "the table has a header but no numbered rows", header_at + 1)
     for row in rows:
-        plan.tasks.append(_row_to_task(row, kind, file))
+        plan.tasks.append(_row_to_task(row, kind, file, _unit_role(lines[header_at])))
+
+
+def _unit_role(header: str) -> str:
+    """A table whose only unit column is a 牵头 column (牵头责任单位) makes every unit of a row a lead."""
+    mapping = map_header(header.split()) or {}
+    return "lead" if "lead" in mapping and not {"support", "units"} & set(mapping) else "units"
 
 
 def _looks_like_units(text: str) -> bool:
@@ -189,7 +195,7 @@ def _split_number_line(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _row_to_task(row: _Row, kind: str, file: str) -> TaskRecord:
+def _row_to_task(row: _Row, kind: str, file: str, unit_role: str = "units") -> TaskRecord:
     text_parts: list[str] = []
     unit_parts: list[str] = []
     deadline_parts: list[str] = []
@@ -232,7 +238,7 @@ def _row_to_task(row: _Row, kind: str, file: str) -> TaskRecord:
         lines=(row.first_line, row.lines[-1][0] if row.lines else row.first_line),
         raw={
             "text": "\n".join(t for t in text_parts),
-            "units": "\n".join(unit_parts),
+            unit_role: "\n".join(unit_parts),
             "deadline": "\n".join(deadline_parts),
         },
     )

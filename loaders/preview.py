@@ -40,11 +40,13 @@ class DocumentPreview:
 
 
 def lead_of(task: TaskRecord) -> list[str]:
-    """The units named as 牵头 where the document says so (all of them), else the first concrete unit."""
+    """Every unit written in a 牵头 role is lead. A 牵头 role that names only placeholders (责任单位：相关镇街区 beside
+    配合单位) has no concrete lead; when no role is written, the first concrete unit leads."""
     written = task.raw.get("lead", "")
     if written:
-        named = [n for n in split_units(written).departments if n in task.departments]
-        if named:
+        listed = split_units(written)
+        named = [n for n in listed.departments if n in task.departments]
+        if named or listed.collective_units:
             return named
     return task.departments[:1]
 
@@ -57,8 +59,11 @@ def duty_preview(task: TaskRecord) -> DutyPreview:
     unknown = [n for n in task.departments if not is_unit_name(n)]
     if unknown:
         warnings.append("not shaped like a unit: " + "、".join(unknown))
-    if "\n" in task.raw.get("text", "") and task.raw.get("table", "").startswith("page") and task.lines[0] != task.lines[1]:
-        warnings.append("row continues across lines or a page break: check it was merged right")
+    if task.raw.get("continued_in"):
+        warnings.append(f"row merged across a page break ({task.raw.get('table', '')} → {task.raw['continued_in']}): "
+                        "check the two parts are one row")
+    elif "\n" in task.raw.get("text", "") and task.raw.get("table", "").startswith("page") and task.lines[0] != task.lines[1]:
+        warnings.append("row continues across lines: check it was merged right")
     label = task.raw.get("label") or str(task.number)
     return DutyPreview(
         number=label, opening=" ".join(task.text.split())[:OPENING], lead=lead,

@@ -57,6 +57,7 @@ class _Pending:
     kind: str
     header: dict[str, int]          # the columns in force when the row began
     header_cells: list[str]
+    continued_in: str = ""          # the next table (page) its lower part came from, when it crossed a break
 
 
 @dataclass
@@ -197,6 +198,8 @@ def _continue(state: _State, table: Table, row: TableRow, cells: list[str]) -> N
     if state.pending is None:
         raise LoadError(state.file, f"{_where(table, row)}text after the table header is not a numbered row", row.line)
     pending = state.pending
+    if table.place != pending.place and not pending.continued_in:
+        pending.continued_in = table.place
     for index, cell in enumerate(cells):
         if not cell or index in row.merged_up:
             continue
@@ -246,6 +249,9 @@ def display_text(cell: str) -> str:
 def _flush(state: _State) -> None:
     if state.pending is not None:
         state.plan.tasks.append(_to_task(state.file, state.pending))
+        if state.pending.continued_in:
+            state.plan.warnings.append(f"{state.pending.kind} {state.pending.number}: the row on {state.pending.place} "
+                                       f"continues on {state.pending.continued_in}; merged into one row")
     state.pending = None
 
 
@@ -258,6 +264,8 @@ def _to_task(file: str, row: _Pending) -> TaskRecord:
     raw.update({f"header:{m}": row.header_cells[i] for m, i in header.items() if i < len(row.header_cells)})
     if row.place:
         raw["table"] = row.place
+    if row.continued_in:
+        raw["continued_in"] = row.continued_in
     return TaskRecord(
         kind=row.kind,
         number=row.number,

@@ -24,6 +24,7 @@ _WORDS = sorted({w for _, words in HEADER_MEANINGS for w in words} | set(_OTHER_
 _NUMBER = re.compile(r"^[（(]?(\d{1,4})[）)]?[.、．]?$")
 _SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")
 _UNIT_MEANINGS = ("lead", "support", "units")
+MAX_HEADER_LINE = 3000
 
 
 @dataclass
@@ -55,14 +56,21 @@ def _meanings(words: list[str]) -> list[str] | None:
 
 def find_header(lines: list[str]) -> tuple[int, list[str], bool] | None:
     """(index of the first line after the header, column meanings, one cell per line?) or None."""
-    for index, line in enumerate(lines[:400]):
+    found = header_span(lines)
+    return found[1:] if found else None
+
+
+def header_span(lines: list[str]) -> tuple[int, int, list[str], bool] | None:
+    """(index of the header's first line, of the first line after it, column meanings, one cell per line?).
+    The header may follow a long narrative (a 实施方案 with its task table attached), so the search goes deep."""
+    for index, line in enumerate(lines[:MAX_HEADER_LINE]):
         compact = re.sub(r"[\s|]+", "", line)
         if not compact or len(compact) > 40:
             continue
         words = _segment(compact)
         meanings = _meanings(words) if words else None
         if meanings and len(words) >= 2:
-            return index + 1, meanings, False
+            return index, index + 1, meanings, False
         if words and len(words) == 1:
             run, end = [compact], index + 1
             for offset, following in enumerate(lines[index + 1: index + 16], start=index + 1):
@@ -75,7 +83,7 @@ def find_header(lines: list[str]) -> tuple[int, list[str], bool] | None:
                 end = offset + 1
             meanings = _meanings(run)
             if meanings:
-                return end, meanings, True
+                return index, end, meanings, True
     return None
 
 
@@ -166,10 +174,10 @@ def _to_task(row: _Row, unit_roles: list[str], text_at: int, section: str | None
     for cell in row.cells:
         if _is_units(cell) and (texts or not _looks_like_text(cell)):
             units.append(cell)
+        elif is_deadline_text(cell) and not deadline:
+            deadline = cell          # before persons: 全年 would pass for a name (全 is a surname)
         elif _is_persons(cell):
             persons += [person_name(n) for n in re.split(r"[、，,；;\s]+", cell) if n]
-        elif is_deadline_text(cell) and not deadline:
-            deadline = cell
         else:
             texts.append(cell)
     if not units or not texts:

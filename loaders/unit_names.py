@@ -29,6 +29,9 @@ _PLACE_PREFIX = re.compile(
     r"^(?:(?:[\u4e00-\u9fff]{2,4}?(?:省|自治区))?[\u4e00-\u9fff]{2,4}?市(?:[\u4e00-\u9fff]{1,4}?(?:区|县|旗))?"
     r"|[\u4e00-\u9fff]{2,4}?(?:省|自治区)|[\u4e00-\u9fff]{1,4}?(?:区|县|旗)(?=[\u4e00-\u9fff]{2,}))"
 )
+# Bodies of the vertical (central) administration: a local list's dropped prefix is never theirs, for they are
+# not the local government's (福建出入境检验检疫局 after 省农业厅、 is not 省福建…; 税务局 stays as written).
+_VERTICAL = re.compile(r"出入境|检验检疫|海关|税务|人民银行|人行|气象局|银保监|证监|邮政管理局|通信管理局|烟草|铁路|民航")
 _LEVEL_CHAR = "市区县省镇乡州盟旗"
 _NOT_LEVEL = ("市场", "市政", "市民", "区域", "区块", "县域", "州际", "乡村", "镇村", "省级", "市级", "区级", "县级")
 _OWN_PREFIX = re.compile(r"^(?:各|全|国家|国务院|中国|中央|中共|国网|国有|团[市区县省]委|有关|相关|其他|驻)")
@@ -64,6 +67,12 @@ def is_unit_name(name: str) -> bool:
     return bool(_BODY_END.search(core))
 
 
+def is_bare_kind(name: str) -> bool:
+    """街道, 社区, 单位: the kind of body alone, as a document says of itself (街道制定…), names no unit."""
+    match = _BODY_END.search(strip_annotation(name.strip()))
+    return match is not None and match.start() == 0
+
+
 def is_person_name(text: str) -> bool:
     """张三, 欧阳明, 李明副区长, 副市长王强: a surname, one or two characters, with or without a title."""
     core = _TITLE_HEAD.sub("", _TITLES.sub("", text.strip())).strip()
@@ -94,7 +103,9 @@ def place_prefix(name: str) -> str:
 def _has_own_place(name: str) -> bool:
     """临潼供电分公司, 雁塔区文旅局, 团市委: a name that carries a place or a level of its own."""
     long_branch = name.endswith(("分局", "支队", "大队")) and len(name) > 5     # 供电临潼分局 names its own place
-    return bool(_OWN_PREFIX.match(name) or place_prefix(name) or re.search(r"[市区县省](?!场)", name[:4]) or long_branch)
+    zone = re.search(r"(?:高新|开发|经开|新|园|工业|保税|试验|示范)区", name)    # a zone is a place of its own
+    own = _OWN_PREFIX.match(name) or place_prefix(name) or re.search(r"[市区县省](?!场)", name[:4])
+    return bool(zone or _VERTICAL.search(name) or own or long_branch)
 
 
 def expand_prefixes(names: list[str]) -> list[str]:

@@ -58,7 +58,10 @@ def _split_top_level(text: str) -> list[str]:
 
 
 # 各县、市、区政府 is one placeholder (every county, city and district government), not three units.
-_LEVEL_SERIES = re.compile(r"各[省市县区镇乡](?:、[省市县区镇乡])+[^、，,；;\s]*")
+# 各村、社区 and 各乡镇、街道 likewise: short kinds of body after one 各 share it.
+_LEVEL_SERIES = re.compile(
+    r"各[省市县区镇乡](?:、[省市县区镇乡])+[^、，,；;\s]*|各[\u4e00-\u9fff]{1,2}(?:、(?:社区|街道|乡镇|镇|乡|村|园区))+(?![\u4e00-\u9fff])"
+)
 
 
 def _split_conjunctions(parts: list[str]) -> list[str]:
@@ -90,6 +93,8 @@ def split_units(cell: str, expand: bool = True) -> UnitList:
             part = part[: match.start()]
             if rest.startswith("负有"):
                 collectives.append(rest)
+        if part.endswith("等") and len(part) > 2:
+            open_ended, part = True, part[:-1]      # 市卫生健康委等，各县政府: the 等 closes the concrete list
         if not part:
             continue
         if is_collective(part):
