@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from dutygraph.loaders.units import lead_of
 from dutygraph.loaders.records import Deadline, PlanRecord, TaskRecord
 
 from . import namespaces as ns
@@ -147,6 +148,7 @@ def _task_triples(plan, task: TaskRecord, plan_node, section_nodes, units: _Unit
         out.append((node, _dg("section"), section_nodes[(task.kind, task.section)]))
     position = 0
     assigned: set[str] = set()
+    leads = set(lead_of(task))          # every unit written in a 牵头 role; else the first concrete one
     named = [(n, False) for n in task.departments] + [(n, True) for n in task.collective_units]
     for name, collective in named:
         unit = units.resolved.resolve(name)
@@ -154,7 +156,7 @@ def _task_triples(plan, task: TaskRecord, plan_node, section_nodes, units: _Unit
             continue
         assigned.add(unit.iri)
         position += 1
-        role = "collective" if collective else ("lead" if position == 1 else "coResponsible")
+        role = "collective" if collective else ("lead" if name in leads else "coResponsible")
         out += _assignment(node, position, unit, role, collective, units)
     out += [(node, _dg("responsiblePerson"), _zh(person)) for person in task.persons]
     if task.deadline:

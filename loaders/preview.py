@@ -9,7 +9,7 @@ from pathlib import Path
 from .detect import read_document
 from .records import PlanRecord, TaskRecord
 from .unit_names import is_unit_name
-from .units import split_units
+from .units import lead_of
 
 OPENING = 24   # characters of the duty's text shown
 
@@ -37,18 +37,6 @@ class DocumentPreview:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
-
-
-def lead_of(task: TaskRecord) -> list[str]:
-    """Every unit written in a 牵头 role is lead. A 牵头 role that names only placeholders (责任单位：相关镇街区 beside
-    配合单位) has no concrete lead; when no role is written, the first concrete unit leads."""
-    written = task.raw.get("lead", "")
-    if written:
-        listed = split_units(written)
-        named = [n for n in listed.departments if n in task.departments]
-        if named or listed.collective_units:
-            return named
-    return task.departments[:1]
 
 
 def duty_preview(task: TaskRecord) -> DutyPreview:

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .records import TaskRecord
 from .unit_names import expand_prefixes, is_person_name, is_unit_name, person_name
 
 _TAGS = re.compile(r"</?p\s*>", re.IGNORECASE)
@@ -153,3 +154,15 @@ def variant_map(
                 mapping[name] = other
                 break
     return mapping
+
+
+def lead_of(task: TaskRecord) -> list[str]:
+    """Every unit written in a 牵头 role is lead. A 牵头 role that names only placeholders (责任单位：相关镇街区 beside
+    配合单位) has no concrete lead; when no role is written, the first concrete unit leads."""
+    written = task.raw.get("lead", "")
+    if written:
+        listed = split_units(written)
+        named = [n for n in listed.departments if n in task.departments]
+        if named or listed.collective_units:
+            return named
+    return task.departments[:1]

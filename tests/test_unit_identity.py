@@ -140,3 +140,27 @@ def test_a_bad_override_file_is_a_clean_error(tmp_path):
     bad.write_text("not turtle", encoding="utf-8")
     result = CliRunner().invoke(app, ["vocab", "classify", "规划局", "--vocab", str(bad)], env={"DUTYGRAPH_VOCAB": ""})
     assert result.exit_code == 2 and "bad.ttl:1" in result.output
+
+
+def test_every_unit_written_in_a_lead_role_is_a_lead_in_the_graph(tmp_path) -> None:
+    """(牵头单位：A、B；配合单位：C): A and B both lead; the graph used to mark only the first unit as lead."""
+    import pyoxigraph as ox
+
+    from dutygraph.graph.build import plan_triples
+    from dutygraph.loaders import read_document
+
+    doc = tmp_path / "two_leads.txt"
+    doc.write_text("某市安全生产重点工作分工\n一、强化源头管控\n1.开展危险化学品企业安全风险排查整治。"
+                   "（牵头单位：市应急局、市公安局；配合单位：市交通运输局）\n"
+                   "2.推进城市燃气管道老化更新改造。（牵头单位：市住建局；配合单位：市发改委、市财政局）\n", encoding="utf-8")
+    payload = plan_triples(read_document(doc))
+    store = ox.Store()
+    store.extend(ox.Quad(s, p, o, ox.NamedNode(payload.graph)) for s, p, o in payload.triples)
+    rows = store.query("""PREFIX dg: <https://w3id.org/dutygraph/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?n ?name ?role WHERE { GRAPH ?g { ?t dg:number ?n ; dg:assignment ?a . ?a dg:role ?role ; dg:unit ?u .
+        ?u skos:prefLabel ?name } } ORDER BY ?n ?name""")
+    roles = {(int(r["n"].value), r["name"].value): r["role"].value for r in rows}
+    assert roles[(1, "市应急局")] == roles[(1, "市公安局")] == "lead"
+    assert roles[(1, "市交通运输局")] != "lead"
+    assert [name for (n, name), role in roles.items() if n == 2 and role == "lead"] == ["市住建局"]
