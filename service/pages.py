@@ -1,144 +1,200 @@
-"""HTML pages: home, one page per duty, department, facility type and regulation, the question tables,
-search, and a SPARQL editor. Jinja2 with autoescaping; every asset comes from this package (intranets)."""
+"""HTML pages: home, one page per duty, the department, facility type and regulation lists and pages, search
+and a SPARQL editor; the question pages are in pages_questions.py, the shared frame in page_kit.py. Every
+table sorts, filters, pages and downloads on the server; every duty is shown by its text, never its IRI."""
 from __future__ import annotations
 
-from importlib import resources
-from typing import Callable, Optional
-from urllib.parse import quote
+from collections.abc import Callable
+from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from fastapi.responses import HTMLResponse, Response
 
 from dutygraph.graph import listings, questions, reports
-from dutygraph.graph.namespaces import plan_of_task as plan_of
-from dutygraph.graph.tasks import list_tasks
-from dutygraph.graph.queries import query_names, query_text, select
+from dutygraph.graph import question_rows as qr
+from dutygraph.graph.namespaces import plan_of_task
+from dutygraph.graph.queries import query_names, query_text
 from dutygraph.graph.search import build_index, search
 
 from .answer_cache import AnswerCache
+from .page_kit import Col, Reader, Table, environment, link, reader, render, table_download, wanted_format
+from .pages_questions import QUESTIONS, Source, build_question_router
 from .security import is_iri
 
-QUESTIONS = [
-    ("shared-facilities", "哪些部门共同负责同一类设施？", "Which departments share a facility type (学校, 燃气管网, 电梯 …), rolled up the hierarchy."),
-    ("orphans", "哪些任务无人具体负责？", "Duties with nobody concrete accountable, no statement, no deadline, or an open list; and plan-level gaps."),
-    ("duplicates", "哪些任务重复下达？", "Duties written twice in one plan, and templates repeated for different facilities (parallel families)."),
-    ("dependencies", "任务之间有什么依赖？", "Which duty needs what another duty builds (a platform, a system, a plan …), with the evidence."),
-    ("alignments", "区县任务对应哪些市级任务？", "For each duty, the best-matching duties of the other plans."),
-    ("centrality", "谁处在安全体系的中心？", "Departments most central in the department–facility network."),
-]
+__all__ = ["build_pages_router", "link"]     # link: used by the upload, deadline and duty-list pages
+
+PLAN = Col("plan_title", "c.plan")
+TASKS = Table("tasks", (PLAN, Col("number", "c.number", "number"), Col("kind", "c.kind", "code"), Col("text", "c.text"),
+                        Col("role", "c.role", "code"), Col("lead", "c.lead"), Col("departments", "c.departments", sortable=False),
+                        Col("deadline", "c.deadline")), ("text", "departments", "deadline", "plan_title"), size=25)
+LISTS = {
+    "departments": Table("departments", (Col("name", "c.name"), Col("jurisdiction", "c.jurisdiction"), Col("level", "c.level"),
+                                         Col("unit_kind", "c.unit_kind", "code"), Col("functions", "c.functions", sortable=False),
+                                         Col("n_tasks", "c.n_tasks", "number"), Col("n_lead", "c.n_lead", "number")),
+                         ("name", "jurisdiction", "functions"), ("unit_kind",), sort="n_tasks", descending=True, size=50),
+    "facility-types": Table("facility-types", (Col("name", "c.facility_type"), Col("broader", "c.broader", sortable=False),
+                                               Col("n_tasks", "c.n_tasks", "number")),
+                            ("name", "broader"), sort="n_tasks", descending=True, size=50),
+    "regulations": Table("regulations", (Col("name", "c.title"), Col("number", "c.doc_number"), Col("n_tasks", "c.n_tasks", "number")),
+                         ("name", "number"), sort="n_tasks", descending=True, size=50),
+}
+LIST_TITLES = {"departments": "nav.departments", "facility-types": "nav.facility-types", "regulations": "nav.regulations"}
+# ?q= is the search itself here (ranked by graph/search.py), so the table's own text filter reads no column.
+SEARCH = Table("search", (PLAN, Col("number", "c.number", "number"), Col("text", "c.text"), Col("lead", "c.lead"),
+                          Col("deadline", "c.deadline"), Col("score", "c.match", "number")), (),
+               sort="score", descending=True, size=25)
 
 
-def link(kind: str, iri: str) -> str:
-    return f"/{kind}/{quote(iri, safe='')}"
+def list_rows(kind: str, items: list[dict[str, Any]], plans: set[str] | None) -> list[dict[str, Any]]:
+    """Listing items counted within the chosen plans (a department of another government has none there)."""
+    rows = []
+    for item in items:
+        tasks = [t for t in item["tasks"] if qr.in_plans(t, plans)]
+        if not tasks:
+            continue
+        row = {"id": item["id"], "n_tasks": len(tasks)}
+        if kind == "departments":
+            row.update(name=item["name"], jurisdiction=item["jurisdiction"], level=item["level"],
+                       unit_kind="v.collective" if item["kind"] == "collective" else "v.department",
+                       functions=item["functions"], n_lead=sum(qr.in_plans(t, plans) for t in item["lead_tasks"]))
+        elif kind == "facility-types":
+            row.update(name=item["label"], broader=item["broader"])
+        else:
+            row.update(name=item["title"] or item["number"], number=item["number"])
+        rows.append(row)
+    return rows
 
 
-def _env() -> Environment:
-    folder = str(resources.files("dutygraph.service").joinpath("templates"))
-    env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True))
-    env.globals["link"] = link
-    env.filters["short"] = lambda iri: (iri or "").rsplit("/", 3)[-3:] and "/".join((iri or "").rsplit("/", 3)[-3:])
-    return env
+def task_rows(tasks: list[dict[str, Any]], titles: dict[str, str], unit: str | None = None) -> list[dict[str, Any]]:
+    """Duties as table rows; with `unit`, the unit's role in each (牵头, 配合, 集合性单位)."""
+    rows = []
+    for task in tasks:
+        row = qr.brief(task)
+        row["plan_title"] = titles.get(row["plan"], row["plan_title"])
+        ids = task.get("department_ids") or []
+        row["role"] = None if unit is None else ("v.lead" if ids[:1] == [unit] and task.get("lead_department")
+                                                 else "v.co" if unit in ids else "v.collective")
+        rows.append(row)
+    return rows
 
 
 def build_pages_router(get_store: Callable[[], ox.Store], cache: AnswerCache | None = None) -> APIRouter:
     router = APIRouter(include_in_schema=False)
-    env = _env()
+    env = environment()
     answers = cache or AnswerCache(enabled=False)
-
-    def page(name: str, **context) -> HTMLResponse:
-        return HTMLResponse(env.get_template(name).render(questions=QUESTIONS, **context))
-
-    def searched(store: ox.Store, q: str, limit: int = 50) -> list[dict]:
-        return search(store, q, limit=limit, index=answers.index(build_index, store))
+    src = Source(answers, get_store)
 
     async def run(fn, *args, **kwargs):
         return await run_in_threadpool(answers.call, fn, get_store(), *args, **kwargs)
 
-    @router.get("/", response_class=HTMLResponse)
-    async def home():
-        plans = await run(select, "stats")
-        return page("home.html", plans=plans)
+    async def who(request: Request) -> Reader:
+        return reader(request, await run_in_threadpool(src.plans))
 
-    @router.get("/tasks/{task_id:path}", response_class=HTMLResponse)
-    async def task_page(task_id: str):
-        task = await run(questions.get_task, task_id)
-        if task is None:
-            raise HTTPException(404, "no such duty")
-        deps = [d for d in await run(reports.dependencies) if task_id in (d["from"], d["to"])]
-        aligned = next((a["candidates"] for a in await run(reports.alignments, task=task_id)), [])
-        orphan = next((o["reasons"] for o in await run(reports.orphans) if o["task"] == task_id), [])
-        return page("task.html", task=task, deps=deps, aligned=aligned, orphan=orphan)
+    def searched(store: ox.Store, q: str, limit: int = 100, plan: str | None = None) -> list[dict]:
+        return search(store, q, limit=limit, plan=plan, index=answers.index(build_index, store))
 
-    async def _tasks(ids: list[str]) -> list[dict]:
-        """The duties behind `ids`, read plan by plan (one plan's list is cheap and kept), never the whole store."""
-        wanted = set(ids)
-        found: list[dict] = []
-        for plan in sorted({plan_of(i) for i in ids} - {None}):
-            found += [t for t in await run(list_tasks, plan=plan) if t["id"] in wanted]
-        return found
-
-    async def _found(lookup, iri: str, what: str) -> dict:
+    async def found(lookup, iri: str) -> dict:
         """The item behind an IRI from the URL, or 404 (also for text that is no IRI at all)."""
         item = await run(lookup, iri) if is_iri(iri) else None
         if item is None:
-            raise HTTPException(404, f"no such {what}")
+            raise HTTPException(404, "not found")
         return item
 
-    @router.get("/departments", response_class=HTMLResponse)
-    async def departments():
-        return page("list.html", title="部门 Departments", kind="departments", items=await run(listings.departments),
-                    label="name")
+    async def duties(reading: Reader, ids: list[str], unit: str | None = None) -> tuple[list[dict], bool]:
+        """The duties behind `ids` in the chosen plans — or in all of its plans when it has none there (a
+        department of another government) — and whether they span several plans."""
+        chosen = [i for i in ids if qr.in_plans(i, reading.plan_ids)] or ids
+        tasks = await run_in_threadpool(src.tasks, {plan_of_task(i) for i in chosen})
+        rows = task_rows([tasks[i] for i in chosen if i in tasks], reading.titles(), unit)
+        rows.sort(key=lambda r: (r["plan"] or "", r["kind"] or "", r["number"] or 0))
+        return rows, len({r["plan"] for r in rows}) > 1
 
-    @router.get("/departments/{iri:path}", response_class=HTMLResponse)
-    async def department(iri: str):
-        item = await _found(questions.department, iri, "department")
-        return page("entity.html", title=item["name"], item=item, tasks=await _tasks(item["tasks"]),
-                    facts={"类型 kind": item["kind"], "辖区 jurisdiction": item["jurisdiction"], "层级 level": item["level"],
-                           "职能 functions": "、".join(item["functions"])})
+    def table_page(reading: Reader, table: Table, rows: list[dict], template: str, filename: str, many: bool,
+                   **context: Any) -> Response:
+        fmt = wanted_format(reading.request)
+        if fmt:
+            return table_download(table, rows, reading, fmt, filename=filename, many=many)
+        return render(env, reading, template, view=table.view(rows, reading.request), table=table, many=many,
+                      columns=table.visible(many), **context)
 
-    @router.get("/facility-types", response_class=HTMLResponse)
-    async def facility_types():
-        return page("list.html", title="设施类型 Facility types", kind="facility-types",
-                    items=await run(listings.facility_types), label="label")
+    @router.get("/", response_class=HTMLResponse)
+    async def home(request: Request):
+        return render(env, await who(request), "home.html", questions=list(QUESTIONS))
 
-    @router.get("/facility-types/{iri:path}", response_class=HTMLResponse)
-    async def facility_type(iri: str):
-        item = await _found(questions.facility_type, iri, "facility type")
-        shared = await run(reports.shared_facilities, facility=iri, min_departments=1)
-        return page("entity.html", title=item["label"], item=item, tasks=await _tasks(item["tasks"]),
-                    facts={"上位类型 broader": "、".join(item["broader"]),
-                           "负责部门 departments": "、".join(shared[0]["departments"]) if shared else ""})
+    @router.get("/tasks/{task_id:path}", response_class=HTMLResponse)
+    async def task_page(request: Request, task_id: str):
+        task = await run(questions.get_task, task_id)
+        if task is None:
+            raise HTTPException(404, "no such duty")
+        reading = await who(request)
+        deps = [d for d in await run(reports.dependencies) if task_id in (d["from"], d["to"])]
+        aligned = next((a for a in await run(reports.alignments, task=task_id)), None)
+        orphan = next((o["reasons"] for o in await run(reports.orphans) if o["task"] == task_id), [])
+        related = {task_id} | {d["from"] for d in deps} | {d["to"] for d in deps} | \
+            {c["task"] for c in (aligned or {}).get("candidates", [])}
+        tasks = await run_in_threadpool(src.tasks, {plan_of_task(i) for i in related})
+        return render(env, reading, "task.html", task=task, orphan=orphan, titles=reading.titles(),
+                      deps=qr.dependency_rows(deps, tasks, None),
+                      aligned=qr.alignment_rows([aligned] if aligned else [], tasks, None))
 
-    @router.get("/regulations", response_class=HTMLResponse)
-    async def regulations_list():
-        return page("list.html", title="法规文件 Regulations", kind="regulations", items=await run(listings.regulations),
-                    label="title")
+    @router.get("/departments/{iri:path}")
+    async def department(request: Request, iri: str):
+        item, reading = await found(questions.department, iri), await who(request)
+        rows, many = await duties(reading, item["tasks"], unit=item["id"])
+        facts = {"c.unit_kind": reading.t("v.collective" if item["kind"] == "collective" else "v.department"),
+                 "c.jurisdiction": item["jurisdiction"], "c.level": item["level"], "c.functions": "、".join(item["functions"])}
+        return table_page(reading, TASKS, rows, "entity.html", item["name"], many, title=item["name"], item=item,
+                          facts=facts, kind="departments", elsewhere=not any(qr.in_plans(i, reading.plan_ids) for i in item["tasks"]))
 
-    @router.get("/regulations/{iri:path}", response_class=HTMLResponse)
-    async def regulation(iri: str):
-        item = await _found(questions.regulation, iri, "regulation")
-        return page("entity.html", title=item["title"] or item["number"], item=item, tasks=await _tasks(item["tasks"]),
-                    facts={"文号 number": item["number"] or ""})
+    @router.get("/facility-types/{iri:path}")
+    async def facility_type(request: Request, iri: str):
+        item, reading = await found(questions.facility_type, iri), await who(request)
+        rows, many = await duties(reading, item["tasks"])
+        counts: dict[str, int] = {}
+        for r in rows:
+            for name in r["departments"]:
+                counts[name] = counts.get(name, 0) + 1
+        facts = {"c.broader": "、".join(item["broader"]),
+                 "e.shared_with": "、".join(f"{n}（{c}）" for n, c in sorted(counts.items(), key=lambda kv: -kv[1]))}
+        return table_page(reading, TASKS, rows, "entity.html", item["label"], many, title=item["label"], item=item,
+                          facts=facts, kind="facility-types", elsewhere=False)
 
-    @router.get("/questions/{name}", response_class=HTMLResponse)
-    async def question(name: str):
-        known = {q[0]: q for q in QUESTIONS}
-        if name not in known:
-            raise HTTPException(404, "no such question")
-        rows = await run(reports.BY_NAME[name])
-        return page("question.html", question=known[name], rows=rows[:2000], total=len(rows))
+    @router.get("/regulations/{iri:path}")
+    async def regulation(request: Request, iri: str):
+        item, reading = await found(questions.regulation, iri), await who(request)
+        rows, many = await duties(reading, item["tasks"])
+        title = item["title"] or item["number"]
+        return table_page(reading, TASKS, rows, "entity.html", title, many, title=title, item=item,
+                          facts={"c.doc_number": item["number"] or ""}, kind="regulations", elsewhere=False)
 
-    @router.get("/search", response_class=HTMLResponse)
-    async def search_page(q: Optional[str] = None):
-        hits = await run(searched, q, limit=100) if q else []
-        return page("search.html", q=q or "", hits=hits)
+    def listing(kind: str, fn) -> None:
+        @router.get(f"/{kind}", name=f"page_{kind}")
+        async def many_items(request: Request):
+            reading = await who(request)
+            rows = list_rows(kind, await run(fn), reading.plan_ids)
+            title = reading.t(LIST_TITLES[kind])
+            return table_page(reading, LISTS[kind], rows, "list.html", title, False, title=title, kind=kind)
+
+    listing("departments", listings.departments)
+    listing("facility-types", listings.facility_types)
+    listing("regulations", listings.regulations)
+
+    @router.get("/search")
+    async def search_page(request: Request, q: str | None = None):
+        reading = await who(request)
+        plan = None if reading.plan_ids is None else next(iter(reading.plan_ids), None)
+        hits = await run(searched, q, limit=200, plan=plan) if q else []
+        tasks = await run_in_threadpool(src.tasks, {plan_of_task(h["task"]) for h in hits})
+        rows = [dict(task_rows([tasks[h["task"]]], reading.titles())[0], score=h["score"],
+                     segments=h["text"], req_segments=h["requirements"]) for h in hits if h["task"] in tasks]
+        return table_page(reading, SEARCH, rows, "search.html", reading.t("e.search", q=q or ""), reading.many,
+                          search_q=q or "", q=q or "")
 
     @router.get("/sparql-editor", response_class=HTMLResponse)
-    async def editor():
+    async def editor(request: Request):
         examples = [{"name": n, "text": query_text(n)} for n in query_names()]
-        return page("sparql.html", examples=examples)
+        return render(env, await who(request), "sparql.html", examples=examples)
 
+    router.include_router(build_question_router(get_store, answers, env))
     return router

@@ -3,6 +3,7 @@ SPARQL queries behind the answer (the .rq files, with the values that were bound
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
@@ -30,16 +31,34 @@ def answer(request: Request, items: Any, name: str, queries: list[str], fmt: str
                              "bindings": {k: v for k, v in (bindings or {}).items() if v is not None}})
     kind = wants(request, fmt)
     rows = items if isinstance(items, list) else [items]
-    if kind == "csv":
-        return Response(output.to_csv(rows), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-    if kind == "xlsx":
-        return Response(output.to_xlsx(rows, sheet=name),
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    if kind in ("csv", "xlsx"):
+        return download(kind, name, rows)
     if kind != "json":
         return JSONResponse({"detail": f"unknown format {kind!r}: use json, csv or xlsx"}, status_code=400)
     return JSONResponse(items)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOM = "\ufeff"     # without it Excel on Chinese Windows reads UTF-8 as GBK and shows mojibake
+
+
+def download(kind: str, name: str, rows: list[dict[str, Any]], columns: list[str] | None = None,
+             headers: list[str] | None = None, filename: str | None = None) -> Response:
+    """A CSV (UTF-8 with BOM) or Excel attachment of `rows`; `filename` may be Chinese (RFC 5987)."""
+    stem = filename or name
+    disposition = f'attachment; filename="{name}.{kind}"; filename*=UTF-8\'\'{quote(stem)}.{kind}'
+    if kind == "csv":
+        body = BOM + output.to_csv(rows, columns=columns, headers=headers)
+        return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": disposition})
+    return Response(output.to_xlsx(rows, sheet=stem, columns=columns, headers=headers), media_type=XLSX,
+                    headers={"Content-Disposition": disposition})
+
+
+def workbook_download(name: str, sheets: list[output.Sheet], filename: str | None = None) -> Response:
+    stem = filename or name
+    return Response(output.workbook(sheets), media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="{name}.xlsx"; filename*=UTF-8\'\'{quote(stem)}.xlsx'})
 
 
 def json_bytes(items: Any) -> bytes:

@@ -89,7 +89,7 @@ def test_search_text_is_only_ever_words(http, store, value):
 def test_every_list_downloads_as_csv_and_xlsx_and_explains_itself(http, path):
     as_json = http.get(path).json()
     assert isinstance(as_json, list) and as_json
-    rows = list(csv.reader(io.StringIO(http.get(path, params={"format": "csv"}).text)))
+    rows = list(csv.reader(io.StringIO(http.get(path, params={"format": "csv"}).content.decode("utf-8-sig"))))
     assert len(rows) == len(as_json) + 1 or path == "/api/tasks"   # task texts may hold line breaks inside quotes
     by_accept = http.get(path, headers={"Accept": "text/csv"})
     assert by_accept.headers["content-type"].startswith("text/csv")
@@ -159,6 +159,7 @@ PAGES = {
     "regulations": "/regulations",
     "question-orphans": "/questions/orphans",
     "question-duplicates": "/questions/duplicates",
+    "question-shared-facilities": "/questions/shared-facilities?plan=all",
     "search": "/search?q=" + quote("燃气管道"),
     "sparql-editor": "/sparql-editor",
     "docs": "/docs",

@@ -1,0 +1,181 @@
+"""The analysis answers as rows a reader can work with: every duty by its text, plan title, lead and deadline
+instead of its IRI (an auditor once clicked 81 times to read the orphan table). Pure functions over the
+reports (graph/reports.py) and the plans' task lists, which the service keeps between requests; the ids stay
+in the rows (`*_id` keys) for links only."""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .namespaces import plan_of_task
+
+Tasks = Mapping[str, Mapping[str, Any]]
+
+
+def brief(task: Mapping[str, Any] | None, task_id: str | None = None, prefix: str = "") -> dict[str, Any]:
+    """A duty's readable fields under `prefix` (from_text, to_lead …); an unknown id keeps only its plan."""
+    if task is None:
+        return {f"{prefix}id": task_id, f"{prefix}plan": plan_of_task(task_id or ""), f"{prefix}plan_title": None,
+                f"{prefix}kind": None, f"{prefix}number": None, f"{prefix}text": "", f"{prefix}lead": None,
+                f"{prefix}departments": [], f"{prefix}deadline": None}
+    return {f"{prefix}id": task["id"], f"{prefix}plan": task["plan"]["id"], f"{prefix}plan_title": task["plan"]["title"],
+            f"{prefix}kind": task["kind"], f"{prefix}number": task["number"], f"{prefix}text": task.get("text") or "",
+            f"{prefix}lead": task.get("lead_department"), f"{prefix}departments": list(task.get("departments") or []),
+            f"{prefix}deadline": (task.get("deadline") or {}).get("raw")}
+
+
+def in_plans(task_id: str | None, plans: set[str] | None) -> bool:
+    return plans is None or plan_of_task(task_id or "") in plans
+
+
+def orphan_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: set[str] | None,
+                titles: Mapping[str, str]) -> list[dict[str, Any]]:
+    """One row per orphaned duty (its text, lead, deadline, collective units, reason codes), then one per
+    plan-level gap (what is missing, and the duties that show it)."""
+    rows = []
+    for item in items:
+        if item.get("task"):
+            if not in_plans(item["task"], plans):
+                continue
+            task = tasks.get(item["task"])
+            row = brief(task, item["task"])
+            row.update(collective=list((task or {}).get("collective_units") or []), reasons=list(item["reasons"]),
+                       about=None, evidence=[])
+        else:
+            if plans is not None and item.get("plan") not in plans:
+                continue
+            row = brief(None, None)
+            row.update(plan=item.get("plan"), plan_title=titles.get(item.get("plan") or ""), kind="gap",
+                       text=item.get("about") or "", collective=[], reasons=list(item["reasons"]),
+                       about=item.get("about"),
+                       evidence=[brief(tasks.get(e), e) for e in item.get("evidence") or [] if e in tasks])
+        rows.append(row)
+    return rows
+
+
+def duplicate_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: set[str] | None) -> list[dict[str, Any]]:
+    """One row per pair, both texts; `confidence` read from the finding's confidence or score (either field,
+    whichever the duplicates report gives). A family of more than two duties keeps the rest in `others`."""
+    rows = []
+    for item in items:
+        members = list(item.get("tasks") or [])
+        if len(members) < 2 or not in_plans(members[0], plans):
+            continue
+        confidence = item.get("confidence", item.get("score"))
+        rows.append({**brief(tasks.get(members[0]), members[0], "a_"), **brief(tasks.get(members[1]), members[1], "b_"),
+                     "plan": plan_of_task(members[0]), "plan_title": (tasks.get(members[0]) or {}).get("plan", {}).get("title"),
+                     "kind": item.get("kind"), "confidence": confidence, "evidence": quoted(item.get("evidence") or ""),
+                     "others": [brief(tasks.get(m), m) for m in members[2:]]})
+    return rows
+
+
+def quoted(evidence: str) -> str:
+    """The 「…」 quotation of a finding's evidence without its English lead-in (the kind says that)."""
+    start = evidence.find("「")
+    return evidence[start:] if start >= 0 else evidence
+
+
+def dependency_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: set[str] | None) -> list[dict[str, Any]]:
+    return [{**brief(tasks.get(d["from"]), d["from"], "from_"), **brief(tasks.get(d["to"]), d["to"], "to_"),
+             "plan": plan_of_task(d["from"]), "plan_title": (tasks.get(d["from"]) or {}).get("plan", {}).get("title"),
+             "kind": d.get("kind"), "evidence": d.get("evidence") or "", "score": d.get("score")}
+            for d in items if in_plans(d["from"], plans)]
+
+
+def alignment_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: set[str] | None) -> list[dict[str, Any]]:
+    """One row per (duty, corresponding duty of another plan), with the rank of the correspondence."""
+    rows = []
+    for item in items:
+        if not in_plans(item["task"], plans):
+            continue
+        own = brief(tasks.get(item["task"]), item["task"])
+        for rank, c in enumerate(item.get("candidates") or [], start=1):
+            rows.append({**own, **brief(tasks.get(c["task"]), c["task"], "c_"), "score": c.get("score"), "rank": rank})
+    return rows
+
+
+def centrality_rows(items: Iterable[Mapping[str, Any]], departments: Mapping[str, Mapping[str, Any]],
+                    plans: set[str] | None) -> list[dict[str, Any]]:
+    """Departments with duties in the chosen plans; centrality itself is measured on the whole network."""
+    rows = []
+    for item in items:
+        dept = departments.get(item["iri"]) or {}
+        duties = [t for t in dept.get("tasks") or [] if in_plans(t, plans)]
+        if plans is not None and not duties:
+            continue
+        rows.append({"department": item["department"], "department_id": item["iri"],
+                     "jurisdiction": dept.get("jurisdiction"), "centrality": item.get("centrality"),
+                     "betweenness": item.get("betweenness"), "n_tasks": len(duties)})
+    return rows
+
+
+def shared_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plan: str, title: str) -> list[dict[str, Any]]:
+    """One row per facility type of one plan: its departments with their lead and co-responsible duties
+    (for the expandable detail), and the counts a table sorts by: departments that lead at least one of its
+    duties (`n_lead`) and those that only support (`n_co`)."""
+    rows = []
+    for item in items:
+        per: dict[str, dict[str, Any]] = {}
+        for task_id in item["tasks"]:
+            task = tasks.get(task_id)
+            if task is None:
+                continue
+            for i, (name, dept_id) in enumerate(zip(task["departments"], task["department_ids"])):
+                role = "lead" if i == 0 and task.get("lead_department") == name else "co"
+                entry = per.setdefault(dept_id, {"name": name, "id": dept_id, "lead": [], "co": []})
+                entry[role].append(brief(task))
+        departments = sorted(per.values(), key=lambda d: (-len(d["lead"]) - len(d["co"]), d["name"]))
+        rows.append({"facility_type": item["facility_type"], "facility_id": item["iri"], "plan": plan,
+                     "plan_title": title, "dept_list": [d["name"] for d in departments],
+                     "n_departments": len(departments), "n_tasks": len(item["tasks"]),
+                     "n_lead": sum(1 for d in departments if d["lead"]),
+                     "n_co": sum(1 for d in departments if not d["lead"]),
+                     "pairs": [tuple(p) for p in item.get("co_responsible") or []], "detail": departments})
+    return rows
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Duties per department (rows) and facility type (columns) in one plan: the 责任矩阵."""
+
+    departments: list[str]
+    types: list[str]
+    counts: dict[tuple[str, str], int]
+
+    @property
+    def peak(self) -> int:
+        return max(self.counts.values(), default=0)
+
+    def table(self, types: list[str] | None = None) -> list[list[Any]]:
+        cols = self.types if types is None else types
+        return [[d, *[self.counts.get((d, t), 0) or None for t in cols]] for d in self.departments]
+
+
+def matrix(rows: Iterable[Mapping[str, Any]]) -> Matrix:
+    """From shared_rows: departments by their duties on all types, types by their duties (busiest first)."""
+    counts: dict[tuple[str, str], int] = {}
+    per_type: dict[str, int] = {}
+    per_dept: dict[str, int] = {}
+    for row in rows:
+        per_type[row["facility_type"]] = row["n_tasks"]
+        for dept in row["detail"]:
+            n = len(dept["lead"]) + len(dept["co"])
+            counts[(dept["name"], row["facility_type"])] = n
+            per_dept[dept["name"]] = per_dept.get(dept["name"], 0) + n
+    return Matrix(sorted(per_dept, key=lambda d: (-per_dept[d], d)), sorted(per_type, key=lambda t: (-per_type[t], t)),
+                  counts)
+
+
+def char_diff(a: str, b: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """Both texts as (segment, differs) runs, compared character by character (Chinese has no spaces)."""
+    left: list[tuple[str, bool]] = []
+    right: list[tuple[str, bool]] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if a[i1:i2]:
+            left.append((a[i1:i2], op != "equal"))
+        if b[j1:j2]:
+            right.append((b[j1:j2], op != "equal"))
+    return left, right

@@ -1,0 +1,179 @@
+"""What every HTML page shares: the Jinja2 environment (autoescaping; assets only from this package, for
+intranets), the reader's language and plan (query parameter, else cookie, else default), and one way to show
+a table — sorted, filtered and paged on the server, downloadable as CSV and Excel with the same filter."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from dutygraph.graph import table_view
+from dutygraph.graph.plan_choice import ALL, PlanInfo, chosen
+
+from . import i18n
+from .responses import download
+
+PLAN_COOKIE = "plan"
+YEAR = 365 * 24 * 3600
+
+
+def link(kind: str, iri: str | None) -> str:
+    """The page of an item: its IRI only ever in an href, never in visible text."""
+    return f"/{kind}/{quote(iri or '', safe='')}"
+
+
+# base.html falls back to this when a page is rendered by an environment of another module that only has
+# `link` (service/duty_lists.py): such pages are still framed in Chinese, without the plan selector.
+link.zh = i18n.Messages("zh")  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Col:
+    """A table column: the row key, the catalogue key of its header, and how its value is written out
+    (`text`, `number`, `code` and `codes` for catalogue codes such as reasons, `pairs` for department pairs)."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    sortable: bool = True
+    shown: bool = True      # False: in downloads only (the page shows it another way)
+
+
+def environment() -> Environment:
+    folder = str(resources.files("dutygraph.service").joinpath("templates"))
+    env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.globals["link"] = link
+    env.globals["evidence"] = i18n.evidence
+    env.globals["t"] = i18n.Messages("zh")       # pages of other modules that extend base.html without a reader
+    env.filters["qs"] = lambda params: urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    env.filters["num"] = lambda v: "" if v is None else (f"{v:.3f}".rstrip("0").rstrip(".") if isinstance(v, float) else v)
+    return env
+
+
+@dataclass
+class Reader:
+    """Who is reading: language, the plans to choose from and the one chosen (a plan id, ALL or None)."""
+
+    request: Request
+    t: i18n.Messages
+    plans: list[PlanInfo]
+    plan: str | None
+    set_cookies: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def plan_ids(self) -> set[str] | None:
+        """The plans an answer covers: None for all of them."""
+        if self.plan == ALL:
+            return None
+        return {self.plan} if self.plan else set()
+
+    @property
+    def many(self) -> bool:
+        """Whether rows of several plans are shown together, so a plan column is needed."""
+        return self.plan == ALL and len(self.plans) > 1
+
+    def titles(self) -> dict[str, str]:
+        return {p.id: p.label for p in self.plans}
+
+    def params(self, **changes: Any) -> dict[str, str]:
+        out = {k: v for k, v in self.request.query_params.items() if k not in ("lang", "format")}
+        out.update({k: str(v) for k, v in changes.items() if v is not None})
+        return {k: v for k, v in out.items() if v != ""}
+
+    def query(self, **changes: Any) -> str:
+        return urlencode(self.params(**changes))
+
+    def url(self, **changes: Any) -> str:
+        params = self.params(**changes)
+        return self.request.url.path + ("?" + urlencode(params) if params else "")
+
+
+def reader(request: Request, plans: list[PlanInfo]) -> Reader:
+    query, cookies = request.query_params, request.cookies
+    lang = i18n.choose(query, cookies, request.headers.get("accept-language", ""))
+    plan = chosen(plans, query.get("plan") or cookies.get(PLAN_COOKIE))
+    remember = {}
+    if query.get("lang") in i18n.LANGUAGES:
+        remember[i18n.COOKIE] = lang
+    if query.get("plan") and plan == query.get("plan"):
+        remember[PLAN_COOKIE] = plan
+    return Reader(request, i18n.Messages(lang), plans, plan, remember)
+
+
+def render(env: Environment, who: Reader, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html = env.get_template(template).render(t=who.t, lang=who.t.lang, who=who, plans=who.plans,
+                                             plan=who.plan, all_plans=ALL, **context)
+    response = HTMLResponse(html, status_code=status)
+    for name, value in who.set_cookies.items():
+        response.set_cookie(name, value, max_age=YEAR, samesite="lax", httponly=True)
+    return response
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table on a page: its columns, which keys the text filter reads, its facets and its defaults."""
+
+    name: str
+    columns: tuple[Col, ...]
+    searched: tuple[str, ...]
+    facets: tuple[str, ...] = ()
+    sort: str | None = None
+    descending: bool = False
+    size: int = 25
+
+    def query(self, request: Request) -> table_view.TableQuery:
+        return table_view.TableQuery.parse(request.query_params, self.size, self.sort, self.descending, self.facets)
+
+    def view(self, rows: Sequence[dict[str, Any]], request: Request) -> table_view.TableView:
+        return table_view.apply(rows, self.query(request), self.searched, self.facets)
+
+    def exported(self, many: bool) -> list[Col]:
+        """The columns of a download: the plan column only when rows of several plans are shown."""
+        return [c for c in self.columns if c.key != "plan_title" or many]
+
+    def visible(self, many: bool) -> list[Col]:
+        return [c for c in self.exported(many) if c.shown]
+
+
+def cell(value: Any, kind: str, t: i18n.Messages) -> Any:
+    """A value as a download writes it: codes in the reader's language, pairs kept as pairs (output._flat)."""
+    if kind == "code":
+        return t(value) if value else ""
+    if kind == "codes":
+        return "、".join(t(v) for v in value or [])
+    if kind == "evidence":
+        return i18n.evidence(value, t)
+    return value
+
+
+def table_download(table: Table, rows: Sequence[dict[str, Any]], who: Reader, fmt: str, filename: str,
+                   many: bool | None = None) -> Response:
+    """Every row the reader's filter and sort select (not only the page shown), under the page's headers."""
+    selected = table_view.everything(rows, table.query(who.request), table.searched, table.facets)
+    columns = table.exported(who.many if many is None else many)
+    flat = [{c.key: cell(r.get(c.key), c.kind, who.t) for c in columns} for r in selected]
+    return download(fmt if fmt in ("csv", "xlsx") else "csv", table.name, flat, columns=[c.key for c in columns],
+                    headers=[who.t(c.header) for c in columns], filename=filename)
+
+
+def wanted_format(request: Request) -> str | None:
+    fmt = (request.query_params.get("format") or "").lower()
+    return fmt if fmt in ("csv", "xlsx") else None
+
+
+def task_label(t: i18n.Messages, kind: str | None, number: Any) -> str:
+    """「第 12 项任务」: how a duty is named in text, never by its id."""
+    if kind is None or number is None:
+        return ""
+    return t("item", number=number, kind=t(kind))
+
+
+def joined(values: Iterable[Any]) -> str:
+    return "、".join(str(v) for v in values if v)
