@@ -28,7 +28,14 @@ _BY = re.compile(
     rf"由(?P<lead>[^，。；,;由]{{2,80}}?){_VERBS}(?P<verb>牵头(?:负责|落实|实施|推进)?|负责|主责|承办)"
     rf"(?:[，,](?P<support>[^，。；,;]{{2,80}}?){_VERBS}(?:配合|参与|协助|协办))?"
 )
+# `A牵头，负责…` / `A牵头，B配合，…`: a sentence that opens with its lead is as explicit as `由A牵头`.
+_LEADS = re.compile(
+    rf"^\s*(?P<lead>[^，。；,;：:（）()]{{2,60}}?){_VERBS}(?P<verb>牵头)(?:负责)?[，,]"
+    rf"(?:(?P<support>[^，。；,;]{{2,80}}?){_VERBS}(?:配合|参与|协助|协办)[，,])?"
+)
 _SENTENCE_END = "。；;！!？?"
+# （第一责任单位为牵头单位，下同）: a note on how to read the list, not a unit (the first unit leads anyway)
+_NOTE = re.compile(r"[（(][^（）()]*(?:下同|为牵头单位)[^（）()]*[）)]")
 # A unit as the subject of a sentence (or of a clause after 第一阶段：动员部署，7月16日前，): 省农业厅做好…,
 # 各成员单位制定…, 各村、社区要建立…. Attitudes (要高度重视) are exhortation, not work, and match no verb here.
 _SUBJECT = re.compile(
@@ -87,6 +94,7 @@ def read_clauses(text: str, declared: bool = False) -> dict[str, str] | None:
     """`A牵头，B、C参与，D负责落实` → lead A, support B、C, units D; every clause must name units only.
     Text after a full stop (以下各项工作均需…不再列出) is a note, not an assignment."""
     text = re.split(r"[。]", text, maxsplit=1)[0].strip("；;，, ")
+    text = _NOTE.sub("", text).strip("；;，, ")
     found: dict[str, list[str]] = {"lead": [], "support": [], "units": []}
     for clause in (c.strip() for c in re.split(r"[，,；;]", text)):
         match = _CLAUSE.match(clause) if clause else None
@@ -99,6 +107,14 @@ def read_clauses(text: str, declared: bool = False) -> dict[str, str] | None:
             role = "support"
         found[role].append(clause if not verb else match.group("names"))
     return {role: "、".join(names) for role, names in found.items() if names} or None
+
+
+def cell_roles(cell: str) -> dict[str, str] | None:
+    """A responsibility cell that says what its units do (`A牵头，各有关部门按照职责分工负责`, `A、B按职责分工负责`)
+    → its units by role; None for a plain list (its column says the role) or a cell that is not units."""
+    if not re.search(r"牵头|主责|主办|配合|参与|协助|协办|负责|落实", cell):
+        return None
+    return read_clauses(cell, declared=True)
 
 
 def read_keyed(text: str) -> Roles | None:
@@ -246,7 +262,7 @@ def _by_sentences(text: str, position: int, subjects: bool = False) -> list[Duty
         if index < len(text) and text[index] not in _SENTENCE_END:
             continue
         sentence = text[start:index]
-        match = _BY.search(sentence)
+        match = _BY.search(sentence) or _LEADS.match(sentence)
         if match and is_unit_list(match.group("lead")) and (not match.group("support") or is_unit_list(match.group("support"))):
             role = "lead" if match.group("verb").startswith("牵头") else "units"
             roles = Roles(**{role: match.group("lead"), "support": match.group("support") or ""}, written=match.group(0))

@@ -10,11 +10,14 @@ HEADER_MEANINGS: list[tuple[str, tuple[str, ...]]] = [
                  "牵头县领导", "分管市领导", "分管区领导", "分管县领导", "市领导", "区领导", "县领导")),
     ("lead", ("牵头单位", "牵头部门", "牵头负责部门", "牵头负责单位", "主责单位", "主责部门", "主办单位", "主办部门", "牵头")),
     ("support", ("配合单位", "配合部门", "协办单位", "协办部门", "参与单位", "参与部门", "协助单位", "协同单位", "配合")),
-    ("units", ("主要责任单位", "主要责任部门", "责任部门", "责任单位", "责任主体", "承办单位", "负责单位", "实施单位", "落实单位")),
-    ("deadline", ("完成时限", "完成时间", "时间节点", "时限", "进度安排", "完成期限", "时间要求", "时间安排", "完成节点")),
+    # bodies that score or check the work (评分部门): named in the row, never responsible for it
+    ("scorer", ("评分部门", "评分单位", "考评部门", "考评单位", "考核部门", "考核单位", "督查部门", "督查单位", "督办单位")),
+    ("units", ("主要责任单位", "主要责任部门", "责任部门", "责任单位", "责任主体", "承办单位", "负责单位", "实施单位", "落实单位", "负责部门")),
+    ("deadline", ("完成时限", "完成时间", "时间节点", "时限", "进度安排", "完成期限", "时间要求", "时间安排", "完成节点", "时间进度",
+                   "完成时间节点")),
     ("requirements", ("工作要求", "工作标准", "具体要求", "考核要求", "工作目标")),
     ("text", ("具体目标任务", "主要目标任务", "目标任务", "工作任务", "阶段性工作任务", "任务内容", "重点任务", "主要任务", "工作内容",
-              "具体措施", "工作措施", "任务措施", "重点工作任务", "重点工作", "工作事项", "事项", "任务")),
+              "具体措施", "工作措施", "细化措施", "目标与任务", "考核内容", "任务措施", "重点工作任务", "重点工作", "工作事项", "事项", "任务")),
 ]
 
 
@@ -30,12 +33,17 @@ def header_meaning(cell: str) -> str | None:
 
 
 def map_header(cells: list[str]) -> dict[str, int] | None:
-    """Column index by meaning when `cells` is a header row (序号 + a task column + a unit column), else None."""
+    """Column index by meaning when `cells` is a header row (序号 + a task column + a unit column), else None.
+    Of several task-like columns (工作目标 | 工作内容 | 工作措施) the last one before the units is the duty: the
+    ones before it are the headings it falls under."""
     mapping: dict[str, int] = {}
     for index, cell in enumerate(cells):
         meaning = header_meaning(cell)
         if meaning and meaning not in mapping:
             mapping[meaning] = index
     if "text" in mapping and ("units" in mapping or "lead" in mapping) and len(mapping) >= 3:
+        first_unit = min(mapping.get("units", len(cells)), mapping.get("lead", len(cells)))
+        texts = [i for i, c in enumerate(cells[:first_unit]) if header_meaning(c) == "text"]
+        mapping["text"] = texts[-1] if texts else mapping["text"]
         return mapping
     return None

@@ -1,14 +1,22 @@
 """Layout `csv-table`: a duty table saved as CSV or TSV (any of , ; | tab as delimiter, cells quoted with line
-breaks inside as Excel writes them). The delimiter is the one under which a row reads as a duty-table header."""
+breaks inside as Excel writes them). The delimiter is the one under which a row reads as a duty-table header.
+
+A web page's table rendered with `|` leaves out the cells merged from above (rowspan), packing the rest of the
+row to the left; such a row is moved right when that puts a unit list under the unit column. A table without a
+序号 column numbers its rows itself: each row with a task starts a duty, numbered by its task cell's own `1.`
+when it has one."""
 from __future__ import annotations
 
 import csv
 import io
+import re
 
+from .assignments import cell_roles
 from .columns import map_header
 from .errors import LoadError
 from .records import PlanRecord
 from .table_rows import Table, TableRow, tables_to_plan
+from .unit_names import is_unit_list
 
 DELIMITERS = ("\t", ",", ";", "|")
 _SCAN_ROWS = 200
@@ -48,4 +56,52 @@ def parse(text: str, file: str, plan_id: str) -> PlanRecord:
             start = reader.line_num + 1
     except csv.Error as exc:
         raise LoadError(file, f"cannot read the CSV: {exc}", reader.line_num) from None
-    return tables_to_plan([Table(rows)], file, plan_id, layout="csv-table")
+    return tables_to_plan([Table(_numbered(rows))], file, plan_id, layout="csv-table")
+
+
+_ITEM = re.compile(r"^\s*(\d{1,3})\s*[.、．]\s*(?=\S)")
+
+
+def _numbered(rows: list[TableRow]) -> list[TableRow]:
+    """Rows of a table whose header has no 序号: packed rows moved under their columns, and a number column added."""
+    at = next((i for i, row in enumerate(rows) if len(row.cells) > 1 and map_header([c.strip() for c in row.cells])), None)
+    if at is None:
+        return rows
+    header = map_header([c.strip() for c in rows[at].cells]) or {}
+    if "number" in header:
+        return rows
+    unit_at = header.get("units", header.get("lead", 0))
+    out = rows[:at] + [TableRow(["序号", *rows[at].cells], rows[at].line)]
+    count = 0
+    for row in rows[at + 1:]:
+        cells, merged = _aligned([c.strip() for c in row.cells], unit_at, len(rows[at].cells))
+        task = cells[header["text"]] if header["text"] < len(cells) and header["text"] not in merged else ""
+        item = _ITEM.match(task)
+        number = ""
+        if task:
+            count = int(item.group(1)) if item and int(item.group(1)) > count else count + 1
+            number = str(count)
+            cells[header["text"]] = task[item.end():] if item else task
+        out.append(TableRow([number, *cells], row.line, frozenset(i + 1 for i in merged) | row.merged_up))
+    return out
+
+
+def _aligned(cells: list[str], unit_at: int, width: int) -> tuple[list[str], frozenset[int]]:
+    """The row moved right by its empty trailing cells when that brings a unit list under the unit column (the
+    left cells were merged from above); the columns it leaves empty on the left are marked merged."""
+    filled = len(cells)
+    while filled and not cells[filled - 1]:
+        filled -= 1
+    if unit_at < len(cells) and _units(cells[unit_at]):
+        return cells, frozenset()
+    lead = 1 if cells and not cells[0] else 0       # `| a | b |` splits with an empty cell before the bar
+    for shift in range(1, width - filled + 1):
+        moved = cells[:lead] + [""] * shift + cells[lead:filled]
+        if unit_at < len(moved) and _units(moved[unit_at]):
+            moved += [""] * max(0, width - len(moved))
+            return moved, frozenset(range(lead, lead + shift))
+    return cells, frozenset()
+
+
+def _units(cell: str) -> bool:
+    return is_unit_list(cell) or cell_roles(cell) is not None

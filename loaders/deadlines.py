@@ -6,7 +6,7 @@ import re
 from .records import Deadline
 
 # Phrases used instead of a date. 长期 / 持续 / 常态化 mean the duty never ends (ongoing).
-ONGOING_WORDS = ("长期", "持续推进", "持续", "常态化", "长效", "每年")
+ONGOING_WORDS = ("长期", "持续推进", "持续", "常态化", "常态", "长效", "每年")
 OTHER_WORDS = ("规划水平年", "按照国家确定", "时间实施", "按国家要求", "待定", "全年", "年内", "年底前", "上半年", "下半年")
 
 _DATE_CHARS = re.compile(r"^[0-9年月日前底以内至到\-—–－~～/.]+$")

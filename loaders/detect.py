@@ -58,11 +58,34 @@ def detect_layout(text: str, file: str) -> str:
     raise LoadError(file, nothing_found_message(text))
 
 
+def _first_reading(text: str, file: str, plan_id: str) -> tuple[str, PlanRecord]:
+    """The first layout that fits, unless its reading names no unit in any duty and a later fitting layout
+    does (a space-separated table that looks like PDF text too): a reading without units reads nothing.
+    Layouts are tested lazily, as before: a later one is tried only when the first reading found no unit."""
+    fitting = (name for name, (looks_like, _) in LAYOUTS.items() if looks_like(text))
+    chosen = next(fitting, None)
+    if chosen is None:
+        raise LoadError(file, nothing_found_message(text))
+    first = LAYOUTS[chosen][1](text, file, plan_id)
+    if any(t.departments or t.collective_units for t in first.tasks):
+        return chosen, first
+    for name in fitting:
+        try:
+            plan = LAYOUTS[name][1](text, file, plan_id)
+        except LoadError:
+            continue
+        if any(t.departments or t.collective_units for t in plan.tasks):
+            return name, plan
+    return chosen, first
+
+
 def parse_text(text: str, file: str, plan_id: str, layout: str | None = None) -> PlanRecord:
-    chosen = layout or detect_layout(text, file)
-    if chosen not in LAYOUTS:
-        raise LoadError(file, f"unknown format {chosen!r}; known: {', '.join(LAYOUTS)}")
-    plan = LAYOUTS[chosen][1](text, file, plan_id)
+    if layout is not None and layout not in LAYOUTS:
+        raise LoadError(file, f"unknown format {layout!r}; known: {', '.join(LAYOUTS)}")
+    if layout is None:
+        chosen, plan = _first_reading(text, file, plan_id)
+    else:
+        chosen, plan = layout, LAYOUTS[layout][1](text, file, plan_id)
     if layout is None and chosen in TEXT_TABLES:
         plan = combined.with_prose(plan, text)
     return _finish(plan, text)

@@ -26,7 +26,9 @@ LABELS: list[tuple[int, re.Pattern[str]]] = [
 ]
 _ADDRESSEE = re.compile(r"^[^。；]{2,120}[：:]$")
 _ENDS_SENTENCE = ("。", "；", "！", "？", "：")
-_KEY_LINE = re.compile(r"^[（(〔\[【]?\s*(?:牵头|责任|配合|协同|协办|参与|分管|部门分工|完成时限|时间节点|主要责任)[^：:]{0,8}[：:]")
+_KEY_LINE = re.compile(
+    r"^[（(〔\[【]?\s*(?:牵头|责任|配合|协同|协办|参与|分管|部门分工|完成时限|时限要求|时间要求|时间节点|主要责任)[^：:]{0,8}[：:]"
+)
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """What a load would store, shown before it is stored: per duty its number, opening words, lead,
-co-responsible and collective units, responsible persons, deadline and warnings. The CLI's `load --dry-run`
+co-responsible and collective units, responsible persons, deadline and warnings (in Chinese: the people who
+check a preview are the civil servants who wrote the document). The CLI's `load --dry-run`
 prints it and the HTTP upload page can show the same records, because both call `preview_document`."""
 from __future__ import annotations
 
@@ -43,15 +44,14 @@ def duty_preview(task: TaskRecord) -> DutyPreview:
     lead = lead_of(task)
     warnings: list[str] = []
     if not task.departments and not task.collective_units:
-        warnings.append("no unit")
+        warnings.append("未写责任单位")
     unknown = [n for n in task.departments if not is_unit_name(n)]
     if unknown:
-        warnings.append("not shaped like a unit: " + "、".join(unknown))
+        warnings.append("不像单位名称：" + "、".join(unknown))
     if task.raw.get("continued_in"):
-        warnings.append(f"row merged across a page break ({task.raw.get('table', '')} → {task.raw['continued_in']}): "
-                        "check the two parts are one row")
+        warnings.append(f"该行跨页合并（{task.raw.get('table', '')} → {task.raw['continued_in']}），请核对两部分是否属于同一行")
     elif "\n" in task.raw.get("text", "") and task.raw.get("table", "").startswith("page") and task.lines[0] != task.lines[1]:
-        warnings.append("row continues across lines: check it was merged right")
+        warnings.append("该行跨多行续写，请核对合并是否正确")
     label = task.raw.get("label") or str(task.number)
     return DutyPreview(
         number=label, opening=" ".join(task.text.split())[:OPENING], lead=lead,

@@ -59,7 +59,9 @@ def _compact(text: str) -> str:
 def _matches(label: dict, task: TaskRecord) -> bool:
     number = _number_key(task.raw.get("label") or task.number)
     start = _compact(label.get("text_start", ""))[:8]
-    same_number = _number_key(label.get("number")) in ("", number)
+    labelled = str(label.get("number") or "")
+    # nested numbering is joined with '.' (一.(一).1); a row numbered by its own counter matches the last part
+    same_number = _number_key(labelled) in ("", number) or _number_key(labelled.split(".")[-1]) == number
     if start and _compact(task.text).startswith(start):
         return True
     line = label.get("line")

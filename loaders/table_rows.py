@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .assignments import cell_roles
 from .columns import header_meaning, map_header
 from .deadlines import parse_deadline
 from .errors import LoadError
@@ -250,17 +251,27 @@ def _flush(state: _State) -> None:
     if state.pending is not None:
         state.plan.tasks.append(_to_task(state.file, state.pending))
         if state.pending.continued_in:
-            state.plan.warnings.append(f"{state.pending.kind} {state.pending.number}: the row on {state.pending.place} "
-                                       f"continues on {state.pending.continued_in}; merged into one row")
+            state.plan.warnings.append(f"{state.pending.kind} {state.pending.number}：{state.pending.place} 上的行"
+                                       f"在 {state.pending.continued_in} 续写，已合并为一行，请核对")
     state.pending = None
 
 
 def _to_task(file: str, row: _Pending) -> TaskRecord:
     header, cells = row.header, row.cells
-    units_cell = " ".join(x for x in (_cell(cells, header, m) for m in ("lead", "support", "units")) if x)
+    written = {m: _cell(cells, header, m) for m in ("lead", "support", "units")}
+    said = {m: cell_roles(c) for m, c in written.items() if c}
+    for meaning, roles in said.items():     # 责任单位 cell `A牵头，B按职责分工负责`: A is lead, B support
+        if roles:
+            written[meaning] = ""
+            for role, names in roles.items():
+                role = "support" if role == "units" and meaning != "units" else role
+                written[role] = "、".join(x for x in (written.get(role, ""), names) if x)
+    units_cell = " ".join(x for x in (written[m] for m in ("lead", "support", "units")) if x)
     units = split_units(units_cell)
     persons = list(dict.fromkeys(person_cell(_cell(cells, header, "persons")) + units.persons))
     raw = {m: cells[i] for m, i in header.items() if i < len(cells)}
+    if written["lead"] and "lead" not in header:
+        raw["lead"] = written["lead"]
     raw.update({f"header:{m}": row.header_cells[i] for m, i in header.items() if i < len(row.header_cells)})
     if row.place:
         raw["table"] = row.place

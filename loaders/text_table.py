@@ -19,7 +19,8 @@ from .records import PlanRecord, TaskRecord
 from .unit_names import is_person_name, is_unit_list, person_name
 from .units import clean_cell, split_units
 
-_OTHER_WORDS = ("备注", "完成情况", "进展情况", "名称", "项目", "类别", "工作目标", "目标", "指标", "考核指标", "序")
+_OTHER_WORDS = ("备注", "完成情况", "进展情况", "名称", "项目", "类别", "工作目标", "目标", "指标", "考核指标", "序", "考核项目", "一级指标",
+                "二级指标", "年度目标", "计量单位", "单位", "完成状况", "考评标准", "建设内容", "建设指标", "工作考核")
 _WORDS = sorted({w for _, words in HEADER_MEANINGS for w in words} | set(_OTHER_WORDS), key=len, reverse=True)
 _NUMBER = re.compile(r"^[（(]?(\d{1,4})[）)]?[.、．]?$")
 _SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")
@@ -73,12 +74,12 @@ def header_span(lines: list[str]) -> tuple[int, int, list[str], bool] | None:
             return index, index + 1, meanings, False
         if words and len(words) == 1:
             run, end = [compact], index + 1
-            for offset, following in enumerate(lines[index + 1: index + 16], start=index + 1):
+            for offset, following in enumerate(lines[index + 1: index + 24], start=index + 1):
                 cell = re.sub(r"[\s|]+", "", following)
                 if not cell:
                     continue          # a web page puts a blank line between cells
-                if len(_segment(cell) or []) != 1:
-                    break
+                if len(_segment(cell) or []) != 1 and not header_meaning(cell):
+                    break           # 牵头责任单位 is one cell, though made of two header words
                 run.append(cell)
                 end = offset + 1
             meanings = _meanings(run)
@@ -124,13 +125,25 @@ def _rows(lines: list[str], start: int, one_per_line: bool) -> tuple[list[_Row],
         if len(cells) == 1 and _SECTION.match(cells[0]) and not _is_units(cells[0]):
             sections.append((lineno, cells[0]))
             continue
-        starts = bool(number) if numbered else (not rows or _starts_unnumbered(rows[-1], cells))
+        starts = _starts_numbered(rows, number) if numbered else (not rows or _starts_unnumbered(rows[-1], cells))
         if starts:
             rows.append(_Row(lineno, lineno, cells[1:] if number else cells, int(number.group(1)) if number else None))
         elif rows and (one_per_line or not _complete(rows[-1]) or any(_is_units(c) for c in cells)):
             rows[-1].cells.extend(cells)
             rows[-1].last = lineno
     return rows, sections
+
+
+def _starts_numbered(rows: list[_Row], number: re.Match[str] | None) -> bool:
+    """A bare number starts a row when it counts on from the last row's 序号, or jumps forward after a finished
+    row (a page that kept only some rows: 3, 68, 69); a figure inside a row (年度目标 0, 42) does neither."""
+    if number is None:
+        return False
+    last = rows[-1] if rows else None
+    if last is None or last.number is None:
+        return True
+    value = int(number.group(1))
+    return value == last.number + 1 or value > last.number and _complete(last)
 
 
 def _complete(row: _Row) -> bool:
@@ -151,12 +164,11 @@ def parse(text: str, file: str, plan_id: str) -> PlanRecord:
     start, meanings, one_per_line = found
     plan = PlanRecord(plan_id=plan_id, title=title_from_text(lines[: start]), file=file, layout="text-table")
     rows, sections = _rows(lines, start, one_per_line)
-    unit_roles = [m for m in meanings if m in _UNIT_MEANINGS]
-    text_at = sum(1 for m in meanings[: meanings.index("text")] if m in ("other", "requirements"))
+    columns = _Columns.of(meanings)
     used: set[int] = set()
     for row in rows:
         section = next((s for at, s in reversed(sections) if at < row.first), None)
-        task = _to_task(row, unit_roles, text_at, section, file, used)
+        task = _to_task(row, columns, section, file, used)
         if task is not None:
             if section and ("task", section) not in plan.sections:
                 plan.sections.append(("task", section))
@@ -166,34 +178,86 @@ def parse(text: str, file: str, plan_id: str) -> PlanRecord:
     return plan
 
 
-def _to_task(row: _Row, unit_roles: list[str], text_at: int, section: str | None, file: str, used: set[int]) -> TaskRecord | None:
+@dataclass
+class _Columns:
+    """What the header says about a row's cells: the unit columns in order, how many text-like columns stand
+    before the task, and whether a scoring column (评分部门) or a deadline column follows the unit columns."""
+
+    unit_roles: list[str]
+    text_at: int
+    scorer_last: bool
+    deadline_after_units: bool
+    has_persons: bool = True
+    has_deadline: bool = True
+    text_first: bool = False
+
+    @classmethod
+    def of(cls, meanings: list[str]) -> _Columns:
+        numbered_at = meanings.index("number") if "number" in meanings else -1
+        before_text = meanings[numbered_at + 1: meanings.index("text")]
+        units_at = [i for i, m in enumerate(meanings) if m in _UNIT_MEANINGS]
+        last_unit = max(units_at, default=len(meanings))
+        return cls([m for m in meanings if m in _UNIT_MEANINGS],
+                   sum(1 for m in before_text if m in ("other", "requirements")),
+                   "scorer" in meanings[last_unit:], "deadline" in meanings[last_unit:],
+                   "persons" in meanings, "deadline" in meanings, meanings.index("text") < last_unit)
+
+
+def _sorted_cells(row: _Row, columns: _Columns) -> tuple[list[str], list[str], list[str], str]:
+    """(texts, unit cells, persons, deadline) of a row, by what each cell holds. A scoring body's cell is the last
+    unit cell of the row (its column is last); a short text after the units is the deadline column's cell."""
     texts: list[str] = []
     units: list[str] = []
     persons: list[str] = []
     deadline = ""
+    after_units: list[str] = []
     for cell in row.cells:
-        if _is_units(cell) and (texts or not _looks_like_text(cell)):
-            units.append(cell)
-        elif is_deadline_text(cell) and not deadline:
+        if _is_units(cell) and (texts or not (_looks_like_text(cell) or columns.text_first)):
+            units.append(cell)      # before the task a unit-like cell is the task (建设美丽牧场) when units come after
+            after_units = []
+        elif is_deadline_text(cell) and not deadline and (columns.has_deadline or re.search(r"年|月|长期", cell)):
             deadline = cell          # before persons: 全年 would pass for a name (全 is a surname)
-        elif _is_persons(cell):
+        elif columns.has_persons and _is_persons(cell):     # 万亩 in a 单位 column is no one's name
             persons += [person_name(n) for n in re.split(r"[、，,；;\s]+", cell) if n]
         else:
             texts.append(cell)
+            after_units.append(cell)
+    if columns.scorer_last and len(units) > 1:
+        units.pop()
+    if not deadline and columns.deadline_after_units and units and after_units and len(after_units[0]) <= 40:
+        deadline = after_units[0]
+        texts.remove(deadline)
+    return texts, units, persons, deadline
+
+
+def _task_text(texts: list[str], at: int) -> str:
+    """The task cell: the one at the header's position, unless that is a bare figure or unit of measure (a merged
+    cell left out of the row shifts the rest), when the longest text is taken."""
+    chosen = texts[min(at, len(texts) - 1)]
+    if len(re.findall(r"[\u4e00-\u9fff]", chosen)) < 4:
+        chosen = max(texts, key=lambda t: len(re.findall(r"[\u4e00-\u9fff]", t)))
+    return chosen
+
+
+def _to_task(row: _Row, columns: _Columns, section: str | None, file: str, used: set[int]) -> TaskRecord | None:
+    texts, units, persons, deadline = _sorted_cells(row, columns)
     if not units or not texts:
         return None
     number = row.number if row.number is not None and row.number not in used else max(used, default=0) + 1
     used.add(number)
+    unit_roles = columns.unit_roles
     roles = {role: cell for role, cell in zip(unit_roles, units)}
     if len(units) > len(unit_roles):
         roles[unit_roles[-1] if unit_roles else "units"] = "、".join(units[len(unit_roles) - 1:] if unit_roles else units)
-    cell = " ".join(roles.get(r, "") for r in _UNIT_MEANINGS if roles.get(r))
+    if "support" in roles and "units" in roles and "lead" not in roles:
+        roles["lead"] = roles.pop("units")     # 主要责任单位 beside 协同配合单位 leads, as its name says
+    cell = " ".join(roles.get(r, "") for r in ("lead", "units", "support") if roles.get(r))
     listed = split_units(cell)
     raw = {**roles, "text": "\n".join(texts)}
     if deadline:
         raw["deadline"] = deadline
     return TaskRecord(
-        kind="task", number=number, text=texts[min(text_at, len(texts) - 1)], section=section,
+        kind="task", number=number, text=_task_text(texts, columns.text_at), section=section,
         departments=listed.departments, collective_units=listed.collective_units, open_ended=listed.open_ended,
         units_raw=clean_cell(cell), persons=list(dict.fromkeys(persons + listed.persons)),
         deadline=parse_deadline(deadline) if deadline else None, file=file, lines=(row.first, row.last), raw=raw,

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .records import TaskRecord
-from .unit_names import expand_prefixes, is_person_name, is_unit_name, person_name
+from .unit_names import expand_prefixes, is_bare_kind, is_person_name, is_unit_name, person_name
 
 _TAGS = re.compile(r"</?p\s*>", re.IGNORECASE)
 _SEPARATORS = "、，,；;/"
@@ -16,6 +16,8 @@ _OPEN_TAIL = re.compile(r"等(?P<rest>(?:相关|有关|其他)?(?:部门|单位)
 _COLLECTIVE = re.compile(
     r"^各|^(?:相关|有关)|各(?:相关|有关|成员)|相关部门|有关部门|成员单位|负有.*职责|^(?:市|区|县|镇|街道)级(?:各)?(?:部门|单位)"
     r"|各[\u4e00-\u9fff]{0,4}(?:部门|单位|专班|机构)$|部门和单位$|^(?:市|区|县)?(?:级)?(?:各)?(?:相关|有关)?(?:部门|单位)$|行业主管部门|其他成员"
+    # 县(市、区)政府: every county-level government, a class of bodies even without 各
+    r"|^[省市县区乡镇][（(][省市县区乡镇、]+[）)](?:人民)?(?:政府|党委|党委和人民政府|党委、政府)$"
 )
 
 
@@ -62,6 +64,8 @@ def _split_top_level(text: str) -> list[str]:
 # 各村、社区 and 各乡镇、街道 likewise: short kinds of body after one 各 share it.
 _LEVEL_SERIES = re.compile(
     r"各[省市县区镇乡](?:、[省市县区镇乡])+[^、，,；;\s]*|各[\u4e00-\u9fff]{1,2}(?:、(?:社区|街道|乡镇|镇|乡|村|园区))+(?![\u4e00-\u9fff])"
+    # 各乡镇人民政府、街道办事处: a bare kind of body after a 各 government shares the 各
+    r"|各[\u4e00-\u9fff]{1,4}(?:人民政府|政府)(?:、(?:街道办事处|街道办|街道|社区|村))+(?![\u4e00-\u9fff])"
 )
 
 
@@ -71,7 +75,9 @@ def _split_conjunctions(parts: list[str]) -> list[str]:
     out: list[str] = []
     for part in parts:
         pieces = re.split(r"[及和与]", part) if re.search(r"[及和与]", part) and "等" not in part else [part]
-        if len(pieces) > 1 and all(len(p) >= 3 and (is_unit_name(p) or is_collective(p)) for p in pieces):
+        # 党委和人民政府, 党工委和管委会: a bare kind after 和 is the same place's other body, kept as written
+        whole = len(pieces) > 1 and any(is_bare_kind(p) for p in pieces[1:])
+        if len(pieces) > 1 and not whole and all(len(p) >= 3 and (is_unit_name(p) or is_collective(p)) for p in pieces):
             out.extend(pieces)
         else:
             out.append(part)
@@ -85,7 +91,8 @@ def split_units(cell: str, expand: bool = True) -> UnitList:
     collectives: list[str] = []
     persons: list[str] = []
     open_ended = False
-    protected = _LEVEL_SERIES.sub(lambda m: m.group(0).replace("、", "\x01"), clean_cell(cell))
+    written = re.sub(r"[。；;]+(?=\s|$)", "", clean_cell(cell))     # a list closed with a full stop, as a sentence is
+    protected = _LEVEL_SERIES.sub(lambda m: m.group(0).replace("、", "\x01"), written)
     for part in _split_conjunctions([p.replace("\x01", "、") for p in _split_top_level(protected)]):
         match = _OPEN_TAIL.search(part)
         if match and match.start() > 0:

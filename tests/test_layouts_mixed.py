@@ -103,7 +103,7 @@ def test_row_merged_across_a_page_break_is_warned():
     plan = tables_to_plan([page1, page2], "split.pdf", "split", "pdf-table")
     preview = plan_preview(plan)
     assert any("page 1 → page 2" in w for w in preview.duties[0].warnings)
-    assert not preview.duties[1].warnings and any("continues on page 2" in w for w in preview.warnings)
+    assert not preview.duties[1].warnings and any("在 page 2 续写" in w for w in preview.warnings)
 
 
 @pytest.mark.parametrize("inner, units, deadline", [

@@ -1,6 +1,9 @@
 """The reader against real public documents of many layouts, hand-labelled by a reader who did not run the parser
-(tests/realdocs/README.md): unit F1, lead accuracy and deadline accuracy per document and overall. The table is
-printed by `python -m dutygraph.loaders.scoring tests/realdocs` and quoted in docs/QUALITY.md."""
+(tests/realdocs/README.md, tests/realdocs_heldout/README.md): unit F1, lead accuracy and deadline accuracy per
+document and overall, for each set with its own floor. The tables are printed by
+`python -m dutygraph.loaders.scoring tests/realdocs` (and `tests/realdocs_heldout`) and quoted in docs/QUALITY.md.
+The held-out set was measured once before any change for it (unit F1 0.39, lead 0.25) and then used to develop the
+reader, so its floor is the figure reached, not an unseen-document figure."""
 from __future__ import annotations
 
 import json
@@ -10,24 +13,27 @@ import pytest
 
 from dutygraph.loaders.scoring import overall, score_document, score_folder, table
 
-REALDOCS = Path(__file__).parent / "realdocs"
-LABELLED = sorted(REALDOCS.glob("*.labels.json"))
-MIN_UNIT_F1 = 0.9
-MIN_LEAD_ACCURACY = 0.9
+HERE = Path(__file__).parent
+# set -> (minimum unit F1, minimum lead accuracy): the figures reached, rounded down
+SETS = {"realdocs": (0.99, 1.0), "realdocs_heldout": (0.93, 0.91)}
+LABELLED = sorted(p for name in SETS for p in (HERE / name).glob("*.labels.json"))
 
 
-@pytest.fixture(scope="module")
-def scores():
-    return score_folder(REALDOCS)
+@pytest.fixture(scope="module", params=sorted(SETS))
+def scored(request):
+    return request.param, score_folder(HERE / request.param)
 
 
-@pytest.mark.skipif(not LABELLED, reason="no labelled documents in tests/realdocs")
-def test_overall_unit_f1_and_lead_accuracy(scores):
+def test_overall_unit_f1_and_lead_accuracy(scored):
+    name, scores = scored
+    if not scores:
+        pytest.skip(f"no labelled documents in tests/{name}")
+    min_f1, min_lead = SETS[name]
     total = overall(scores)
-    assert total.f1 >= MIN_UNIT_F1 and total.lead_accuracy >= MIN_LEAD_ACCURACY, "\n" + table(scores)
+    assert total.f1 >= min_f1 and total.lead_accuracy >= min_lead, f"{name}\n" + table(scores)
 
 
-@pytest.mark.parametrize("labels", LABELLED, ids=[p.name.split(".")[0] for p in LABELLED])
+@pytest.mark.parametrize("labels", LABELLED, ids=[f"{p.parent.name}/{p.name.split('.')[0]}" for p in LABELLED])
 def test_document_is_scored(labels):
     """Every labelled document is read and scored; a document with no duty found shows as an error in the table."""
     score = score_document(labels.with_name(labels.name.replace(".labels.json", ".txt")),
