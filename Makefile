@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STORE ?= $(CURDIR)/.store
+PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint install bench bench-large soak clean
@@ -16,9 +17,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-## set up, load the bundled samples into the embedded store if it is empty, serve on http://127.0.0.1:8000
+## set up, load the bundled samples into the embedded store if it is empty, serve on http://127.0.0.1:$(PORT)
+## (`make run PORT=8080`); the /upload page loads documents without a token, from this machine only (loopback)
 run: $(STAMP)
-	$(VENV)/bin/dutygraph serve --store $(STORE) --host 127.0.0.1 --port 8000 --load-samples-if-empty
+	DUTYGRAPH_LOCAL_UPLOADS=1 $(VENV)/bin/dutygraph serve --store $(STORE) --host 127.0.0.1 --port $(PORT) --load-samples-if-empty
 
 ## set up and run the whole test suite
 test: $(STAMP)

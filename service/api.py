@@ -157,7 +157,7 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
                            page=(offset, limit))
 
     @router.get("/duplicates", summary="Duplicate pairs and parallel families")
-    async def dup_list(request: Request, kind: Optional[str] = Query(None, pattern="^(duplicate|parallel)$"),
+    async def dup_list(request: Request, kind: Optional[str] = Query(None, pattern="^(duplicate|overlap|restates|parallel)$"),
                        min_score: float = Query(0.0, ge=0, le=1), limit: Optional[int] = LIMIT, offset: int = OFFSET,
                        format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
         if explain:

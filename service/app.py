@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from importlib import resources
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -39,10 +39,15 @@ class Settings:
     cors_origins: tuple[str, ...] = ()  # sites whose pages may call the API; none by default
     max_body_bytes: int = 1 << 20  # any request body, /sparql included
     max_upload_bytes: int = 64 << 20  # POST /api/load
-    query_isolation: Literal["thread", "fork"] = "thread"  # see service/sparql.py on the time limit
+    query_isolation: Literal["process", "thread", "fork"] = "process"  # see service/sparql.py on the time limit
     cache: bool = True  # keep answers until the next write (embedded store only; service/answer_cache.py)
     warm: bool = False  # `serve` turns it on: compute the whole-store listings in the background at start and after each load
     cache_mb: int = 256  # memory budget of the kept answers (MiB); least recently used dropped first
+    # `make run`: the /upload page may load without the token, from our own page over loopback only (service/uploads.py)
+    local_uploads: bool = field(default_factory=lambda: os.environ.get("DUTYGRAPH_LOCAL_UPLOADS") == "1")
+    preview_minutes: float = 30.0  # how long an upload previewed on /upload waits for confirmation
+    query_memory_mb: int = 1024  # per /sparql query with query_isolation="process" (service/query_pool.py)
+    service_allowlist: tuple[str, ...] = ()  # SERVICE IRIs /sparql may call; none by default (no SSRF)
 
     def __post_init__(self) -> None:
         if (self.allow_update or self.allow_load) and not self.token:
@@ -99,40 +104,48 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
                         max_bytes=settings.cache_mb << 20)
     app.state.cache = cache
 
-    from .sparql import SparqlSettings, build_sparql_router
-
-    app.include_router(build_sparql_router(
-        lambda: db,
-        SparqlSettings(timeout_s=settings.timeout_s, max_rows=settings.max_rows,
-                       allow_update=settings.allow_update, update_token=settings.token,
-                       isolation=settings.query_isolation),
-        cache,
-    ))
-
     from dutygraph.viz import build_viz_router
 
     from .api import build_api_router
+    from .deadlines_page import build_deadlines_router
+    from .duty_lists import build_duty_lists_router
     from .pages import build_pages_router
-
-    from .uploads import GateMiddleware, StoreGate, build_load_router
-
-    gate = StoreGate()
-    app.state.gate = gate
+    from .sparql import SparqlSettings, build_sparql_router
+    from .upload_page import build_upload_router
+    from .uploads import GateMiddleware, PageUploads, PendingUploads, build_load_router
+    from .writes import WritePath
 
     def after_write() -> None:
         cache.invalidate()
         if settings.warm:
             app.state.warming = warm_up(cache, db)
 
-    app.include_router(build_load_router(lambda: db, gate, settings.token, settings.allow_load, after_write))
+    writes = WritePath(after_write=after_write)     # the one write path: loads, uploads and SPARQL Update
+    gate = writes.gate
+    app.state.gate = gate
+    app.include_router(build_sparql_router(
+        lambda: db,
+        SparqlSettings(timeout_s=settings.timeout_s, max_rows=settings.max_rows,
+                       allow_update=settings.allow_update, update_token=settings.token,
+                       isolation=settings.query_isolation, memory_limit_mb=settings.query_memory_mb,
+                       service_allowlist=settings.service_allowlist),
+        cache, writes,
+    ))
+    page_uploads = PageUploads() if settings.local_uploads else None
+    pending = PendingUploads(settings.preview_minutes)
+    app.include_router(build_load_router(lambda: db, writes, settings.token, settings.allow_load, page_uploads, pending))
+    app.include_router(build_upload_router(lambda: db, pending, settings.token, settings.allow_load, page_uploads))
     app.include_router(build_api_router(lambda: db, cache))
     app.include_router(build_viz_router(lambda: db))
+    app.include_router(build_duty_lists_router(lambda: db, cache))   # before the pages' /departments/{iri:path}
+    app.include_router(build_deadlines_router(lambda: db, cache))
     app.include_router(build_pages_router(lambda: db, cache))
     app.state.warming = warm_up(cache, db) if settings.warm else None
     # Middleware added last runs first: the body limit before the gate, so a too-large upload never waits.
-    app.add_middleware(GateMiddleware, gate=gate, exempt=("/sparql", "/api/load", "/static", "/favicon.ico"))
-    security.install(app, security.BodyLimits(settings.max_body_bytes, (("/api/load", settings.max_upload_bytes),)),
-                     settings.cors_origins)
+    app.add_middleware(GateMiddleware, gate=gate,
+                       exempt=("/sparql", "/api/load", "/api/preview", "/upload", "/static", "/favicon.ico"))
+    uploads = tuple((path, settings.max_upload_bytes) for path in ("/api/load", "/api/preview"))
+    security.install(app, security.BodyLimits(settings.max_body_bytes, uploads), settings.cors_origins)
     static = resources.files("dutygraph.service").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

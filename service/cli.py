@@ -23,13 +23,37 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _open(store: Optional[str]):
-    from dutygraph.graph.store import open_store, resolve_store_path
+    from dutygraph.graph.store import open_store
 
+    where = _store_shown(store)
     try:
-        return open_store(store)
+        db = open_store(store)
     except OSError as exc:
-        where = store if store and store.startswith(("http://", "https://")) else resolve_store_path(store)
         _fail(f"cannot open the store at {where}: {exc} (is a server or another load using it?)")
+    _tell_store(where)
+    return db
+
+
+def _store_shown(store: Optional[str]) -> str:
+    """The store a command uses as a person should see it: the absolute folder (a newcomer's `load` and `make run`
+    must name the same one), or the engine's URL without any password in it."""
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    from dutygraph.graph.store import resolve_store_path
+
+    remote = store or os.environ.get("DUTYGRAPH_STORE", "")
+    if remote.startswith(("http://", "https://")):
+        parts = urlsplit(remote)
+        return urlunsplit(parts._replace(netloc=(parts.hostname or "") + (f":{parts.port}" if parts.port else "")))
+    return str(resolve_store_path(store).resolve())
+
+
+def _tell_store(where: str) -> None:
+    """`使用数据库：…` on stderr, for the person at the terminal; not when stderr is a file or a pipe, where it would
+    only be noise in logs and in tests that read a command's mixed output."""
+    if sys.stderr.isatty():
+        typer.echo(f"使用数据库：{where}", err=True)
 
 
 def _emit(items: list[dict], fmt: str, title: str | None = None, columns: list[str] | None = None) -> None:
@@ -284,7 +308,7 @@ def report(
     min_departments: Optional[int] = typer.Option(None, "--min-departments"),
     plan: Optional[str] = typer.Option(None, "--plan", help="shared-facilities: one plan id (sharing within it)."),
     reason: Optional[str] = typer.Option(None, "--reason", help="orphans: one reason code."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="duplicates: duplicate|parallel; dependencies: a kind."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="duplicates: duplicate|overlap|restates|parallel; dependencies: a kind."),
     min_score: Optional[float] = typer.Option(None, "--min-score"),
 ) -> None:
     """Analysis reports (same JSON as the API)."""
@@ -403,7 +427,9 @@ def serve(
     cors_origin: list[str] = typer.Option([], "--cors-origin", help="A site whose pages may call the API (repeatable); none by default."),
     max_body_bytes: int = typer.Option(1 << 20, "--max-body-bytes", help="Largest request body (413 beyond)."),
     max_upload_bytes: int = typer.Option(64 << 20, "--max-upload-bytes", help="Largest /api/load upload."),
-    query_isolation: str = typer.Option("thread", "--query-isolation", help="thread | fork: how a runaway query is stopped (see docs/RELIABILITY.md)."),
+    query_isolation: str = typer.Option("process", "--query-isolation", help="process | thread | fork: how a runaway query is stopped (see docs/RELIABILITY.md)."),
+    query_memory_mb: int = typer.Option(1024, "--query-memory-mb", min=16, metavar="N", help="Memory budget of one /sparql query in MiB (--query-isolation process); 503 beyond."),
+    service_allow: list[str] = typer.Option([], "--service-allow", metavar="URL", help="An IRI that SPARQL SERVICE may call (repeatable); none by default."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Keep answers until the next write (embedded store only; the text index is kept either way)."),
     warm: bool = typer.Option(True, "--warm/--no-warm", help="Compute the whole-store listings in the background at start and after each load."),
     cache_mb: int = typer.Option(256, "--cache-mb", min=1, help="Memory budget of the kept answers in MiB (least recently used dropped first)."),
@@ -425,9 +451,13 @@ def serve(
         settings = Settings(store=store, allow_update=allow_update, allow_load=allow_load, token=token, timeout_s=timeout,
                             samples_dir=Path("data/samples") if samples else None, cors_origins=tuple(cors_origin),
                             max_body_bytes=max_body_bytes, max_upload_bytes=max_upload_bytes,
-                            query_isolation=query_isolation, cache=cache, warm=warm, cache_mb=cache_mb)  # type: ignore[arg-type]
+                            query_isolation=query_isolation, cache=cache, warm=warm, cache_mb=cache_mb,  # type: ignore[arg-type]
+                            query_memory_mb=query_memory_mb, service_allowlist=tuple(service_allow))
+        if query_isolation not in ("process", "thread", "fork"):
+            raise ValueError(f"--query-isolation {query_isolation}: use process, thread or fork")
     except ValueError as exc:
         _fail(str(exc), 2)
+    _tell_store(_store_shown(store))
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
         return

@@ -1,30 +1,22 @@
 """The SPARQL 1.1 Protocol endpoint (``/sparql``) over the embedded pyoxigraph store, as a FastAPI router.
 
-Time limit — what is really possible with pyoxigraph 0.5 (measured, see tests/test_sparql_protocol.py):
+Before anything is parsed, `service/query_guard.py` checks the text: nesting, clause and operator counts
+(pyoxigraph's recursive parser and planner overflow their stack and kill the process on deep or long-chained
+queries), SERVICE targets and LOAD sources (the endpoint must not call other servers or read local files).
 
-* Evaluation is lazy: ``Store.query`` parses and returns an iterator; each ``next()`` does the work up
-  to the next row. Blocking operators (aggregates, ORDER BY, a FILTER that rarely matches) do all
-  their work inside ``Store.query`` or a single ``next()``. pyoxigraph releases the GIL in both, so a
-  query in a worker thread never stalls the event loop or the other requests.
-* The Python API exposes no cancellation or timeout, and a Python thread cannot be killed.
+Time and memory limits — pyoxigraph 0.5 exposes no cancellation, and a Python thread cannot be killed:
 
-So every query runs in its own daemon thread and holds one of ``max_concurrent_queries`` slots:
-
-* Between rows the worker checks the deadline and stops the iteration: a query that streams rows is
-  really cancelled at ``timeout_s``.
-* The client always gets its answer — or 503 "query exceeded the time limit of N s" — by
-  ``timeout_s`` (plus a fraction of a second), whatever the query does.
-* Limit: with ``isolation="thread"`` (the default) a query stuck inside one pyoxigraph call cannot be
-  stopped. It is abandoned, keeps one CPU core and its slot until that call returns, and if every
-  slot is held so, new queries are answered 503 "busy" at their deadline. CPU use is bounded by the
-  slot count; memory and the duration of an abandoned evaluation are not.
-* ``isolation="fork"`` (POSIX only) evaluates each query in a forked child (a copy-on-write snapshot of
-  the store) that is SIGKILLed at the deadline, so nothing outlives it. The cost: a fork per query,
-  and a pyoxigraph/RocksDB lock held by another thread at the instant of the fork stays held in the
-  child, which then hangs until killed — a rare spurious 503 (seen once in 200 forks while three
-  threads hammered an in-memory store with writes). A second process opening the store with
-  ``Store.read_only`` is not an alternative: pyoxigraph calls that undefined behaviour while the
-  server writes, and in-memory stores cannot be shared.
+* ``isolation="process"`` (the default, POSIX): queries run in a pool of pre-forked worker processes, each a
+  copy-on-write snapshot of the store (`service/query_pool.py`). A worker is SIGKILLed at the deadline and
+  forked again; its address space is capped at its size plus ``memory_limit_mb``, so a runaway allocation
+  kills the worker (503 "memory limit"), never the server. Writes go through a `StoreFence`, which forks
+  hold too, and retire the stale snapshots.
+* ``isolation="thread"``: each query runs in a daemon thread and the deadline is checked between rows, so a
+  query that streams rows is really stopped; one stuck inside a single pyoxigraph call is abandoned and keeps
+  a core, its memory and its slot until that call returns. The client still gets 503 at ``timeout_s``.
+* ``isolation="fork"``: one fork per query, SIGKILLed at the deadline (no memory cap, a fork per query).
+* Forking a threaded server can catch a lock held by another thread in the child, which then hangs until it
+  is killed (a rare spurious 503; see `service/query_pool.py`). With a remote store every mode runs threads.
 * Updates are never time-limited: they are authorised, transactional, and answering 503 while the
   update might still commit would be a lie.
 """
@@ -36,10 +28,7 @@ import hmac
 import json
 import logging
 import os
-import pickle
 import re
-import select
-import signal
 import threading
 import time
 from collections.abc import Callable
@@ -53,6 +42,9 @@ from fastapi.responses import JSONResponse
 
 from dutygraph.service import sparql_formats as sf
 from dutygraph.service.answer_cache import AnswerCache
+from dutygraph.service.query_guard import QueryLimits, QueryRefused, check_query, check_update
+from dutygraph.service.writes import WritePath
+from dutygraph.service.query_pool import PoolBusy, QueryPool, StoreFence, WorkerCrashed, WorkerOutOfMemory, WorkerTimeout, run_forked
 
 log = logging.getLogger(__name__)
 _GRACE_S = 0.2
@@ -71,16 +63,25 @@ class SparqlSettings:
     allow_update: bool = False
     update_token: str | None = None  # bearer token required for updates when allow_update
     union_default_graph: bool = True  # plans live in named graphs, so the default graph is their union
-    max_concurrent_queries: int = 4  # query slots; see the module docstring
-    isolation: Literal["thread", "fork"] = "thread"
+    max_concurrent_queries: int = 4  # query slots (and worker processes); see the module docstring
+    isolation: Literal["process", "thread", "fork"] = "process"
+    memory_limit_mb: int = 1024  # per query, with isolation="process"
+    limits: QueryLimits = QueryLimits()  # checked on the text of queries and updates before parsing
+    service_allowlist: tuple[str, ...] = ()  # SERVICE only to these exact IRIs; none by default
+    load_allowlist: tuple[str, ...] = ()  # LOAD only from IRIs starting with one of these; never file:
 
     def __post_init__(self) -> None:
-        if self.timeout_s <= 0 or self.max_rows < 1 or self.max_concurrent_queries < 1:
-            raise ValueError("timeout_s, max_rows and max_concurrent_queries must be positive")
+        if self.timeout_s <= 0 or self.max_rows < 1 or self.max_concurrent_queries < 1 or self.memory_limit_mb < 1:
+            raise ValueError("timeout_s, max_rows, max_concurrent_queries and memory_limit_mb must be positive")
         if self.allow_update and not self.update_token:
             raise ValueError("allow_update needs an update_token: an open update endpoint is refused")
-        if self.isolation == "fork" and not hasattr(os, "fork"):
-            raise ValueError("isolation='fork' needs a POSIX system")
+        if self.isolation not in ("process", "thread", "fork"):
+            raise ValueError(f"isolation={self.isolation!r}: use 'process', 'thread' or 'fork'")
+        if self.isolation in ("fork", "process") and not hasattr(os, "fork"):
+            raise ValueError(f"isolation={self.isolation!r} needs a POSIX system")
+        for prefix in self.load_allowlist:
+            if not re.match(r"https?://[^/?#]+/", prefix):
+                raise ValueError(f"load_allowlist: {prefix!r} must be an http(s) IRI prefix ending its host with /")
 
 
 @dataclass(frozen=True)
@@ -177,56 +178,62 @@ def evaluate(store: ox.Store, request: QueryRequest, settings: SparqlSettings, d
         return Outcome.error(500, "the store could not answer the query")
 
 
-def _evaluate_forked(store: ox.Store, request: QueryRequest, settings: SparqlSettings, deadline: float) -> Outcome:
-    """Evaluate in a forked child that is killed at the deadline (``isolation="fork"``)."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: answer, write, and leave without running any of the parent's clean-up
-        try:
-            os.close(read_fd)
-            data = memoryview(pickle.dumps(evaluate(store, request, settings, deadline)))
-            while data:
-                data = data[os.write(write_fd, data):]
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    chunks: list[bytes] = []
-    poller = select.poll()
-    poller.register(read_fd, select.POLLIN)
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                os.kill(pid, signal.SIGKILL)
-                return _time_limit(settings)
-            if poller.poll(left * 1000):
-                chunk = os.read(read_fd, 1 << 16)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-    finally:
-        os.close(read_fd)
-        os.waitpid(pid, 0)
-    if not chunks:
-        return Outcome.error(500, "the query worker died before answering (out of memory?)")
-    outcome: Outcome = pickle.loads(b"".join(chunks))  # our own child's bytes, not client input
-    return outcome
-
-
 class _QueryRunner:
-    """Runs queries off the event loop in daemon threads, at most ``max_concurrent_queries`` at once,
-    and answers every request by its deadline (see the module docstring)."""
+    """Runs queries off the event loop in daemon threads, at most ``max_concurrent_queries`` at once, each
+    evaluated as ``settings.isolation`` says, and answers every request by its deadline (see the module doc)."""
 
-    def __init__(self, settings: SparqlSettings) -> None:
+    def __init__(self, settings: SparqlSettings, fence: StoreFence | None = None) -> None:
         self.settings = settings
         self.slots = threading.BoundedSemaphore(settings.max_concurrent_queries)
-        self.evaluate = _evaluate_forked if settings.isolation == "fork" else evaluate
+        self.fence = fence or StoreFence()
+        self.pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
+        self._generation: int | None = None
+
+    def follow(self, generation: int) -> None:
+        """A new cache generation means a write committed: the workers' snapshots are stale. This covers
+        writers that do not go through the fence yet (they still risk a fork in the middle of the write)."""
+        with self._pool_lock:
+            stale = self._generation is not None and generation > self._generation
+            self._generation = max(generation, self._generation or 0)
+        if stale and self.pool is not None:
+            self.pool.refresh()
 
     def _busy(self) -> Outcome:
         return Outcome.error(503, f"server busy: all {self.settings.max_concurrent_queries} query slots stayed "
                                   f"in use for the time limit of {self.settings.timeout_s:g} s")
 
-    async def run(self, store: ox.Store, request: QueryRequest) -> Outcome:
+    def _pool(self, store: ox.Store) -> QueryPool:
+        """The worker pool, made at the first query (the store is known then; tests make many routers)."""
+        with self._pool_lock:
+            if self.pool is None:
+                settings = self.settings
+                self.pool = QueryPool(lambda job: evaluate(store, job[0], settings, job[1]),
+                                      lambda: store.query("ASK { ?s ?p ?o }"), settings.max_concurrent_queries,
+                                      settings.memory_limit_mb, self.fence)
+            return self.pool
+
+    def evaluate(self, store: ox.Store, request: QueryRequest, deadline: float) -> Outcome:
+        """One query, in this thread or in a worker process; a killed worker becomes a 503 or a 500."""
+        isolation = self.settings.isolation
+        if isolation == "thread" or not isinstance(store, ox.Store):
+            return evaluate(store, request, self.settings, deadline)
+        try:
+            if isolation == "fork":
+                return run_forked(lambda: evaluate(store, request, self.settings, deadline), deadline)
+            outcome: Outcome = self._pool(store).run((request, deadline), deadline)
+            return outcome
+        except WorkerTimeout:
+            return _time_limit(self.settings)
+        except WorkerOutOfMemory:
+            return Outcome.error(503, f"query exceeded the memory limit of {self.settings.memory_limit_mb} MiB")
+        except PoolBusy:
+            return self._busy()
+        except WorkerCrashed as error:
+            log.error("query worker failed: %s", error)
+            return Outcome.error(500, "the query worker failed while answering the query")
+
+    async def run(self, store: ox.Store, request: QueryRequest, generation: int | None = None) -> Outcome:
         deadline = time.monotonic() + self.settings.timeout_s
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()
@@ -245,13 +252,17 @@ class _QueryRunner:
                 return
             started.set()
             try:
-                outcome = self.evaluate(store, request, self.settings, deadline)
+                if generation is not None:
+                    self.follow(generation)
+                outcome = self.evaluate(store, request, deadline)
             except Exception:
                 log.exception("unexpected error while answering a SPARQL query")
                 outcome = Outcome.error(500, "internal error while answering the query")
             finally:
                 self.slots.release()
             deliver(outcome)
+            if self.pool is not None:  # fork the workers the next queries need, now that this one is answered
+                self.pool.replenish()
 
         threading.Thread(target=work, name="dutygraph-sparql-query", daemon=True).start()
         try:
@@ -331,12 +342,26 @@ def _single(values: list[str], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _refusal(query: str | None, update: str | None, settings: SparqlSettings) -> str | None:
+    """Why the text must not reach the engine (service/query_guard.py), or None."""
+    try:
+        if query is not None:
+            check_query(query, settings.limits, settings.service_allowlist)
+        if update is not None:
+            check_update(update, settings.limits, settings.service_allowlist, settings.load_allowlist)
+    except QueryRefused as error:
+        return str(error)
+    return None
+
+
 def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSettings,
-                        cache: AnswerCache | None = None) -> APIRouter:
+                        cache: AnswerCache | None = None, writes: WritePath | None = None) -> APIRouter:
     """``/sparql``: queries by GET and POST, updates by POST, the service description on a bare GET.
-    Successful query results are kept in `cache` until the next write (see service/answer_cache.py)."""
-    runner = _QueryRunner(settings)
+    Successful query results are kept in `cache` until the next write (see service/answer_cache.py).
+    Updates go through the service's one write path (`writes`, service/writes.py), as document loads do."""
     results = cache or AnswerCache(enabled=False)
+    writes = writes or WritePath(after_write=results.invalidate)
+    runner = _QueryRunner(settings, writes.fence)
     router = APIRouter(tags=["sparql"])
 
     async def answer(request: Request, params: dict[str, list[str]]) -> Response:
@@ -347,15 +372,15 @@ def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSetti
             return _error(400, str(error))
         if query is not None and update is not None:
             return _error(400, "give either query= or update=, not both")
+        refusal = _refusal(query, update, settings)
+        if refusal:
+            return _error(400, refusal)
         if update is not None:
             if request.method != "POST":
                 return _error(400, "updates must be sent with POST")
             if not update_authorised(request.headers.get("authorization"), settings):
                 return _error(403, "updates are disabled or the bearer token is missing or wrong")
-            try:
-                return _response(await asyncio.to_thread(apply_update, get_store(), update))
-            finally:
-                results.invalidate()
+            return _response(await writes.run(apply_update, get_store(), update))
         accept = request.headers.get("accept")
         if query is None:
             return await describe_service(request, accept, fmt)
@@ -366,7 +391,7 @@ def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSetti
                                      tuple(params.get("named-graph-uri", [])), accept, fmt)
         found, outcome, generation = results.lookup(("sparql", query_request))
         if not found:
-            outcome = await runner.run(get_store(), query_request)
+            outcome = await runner.run(get_store(), query_request, generation)
             if outcome.status == 200 and len(outcome.body) <= KEEP_BYTES and not _VOLATILE.search(query):
                 results.keep(("sparql", query_request), outcome, generation)
         return _response(outcome)

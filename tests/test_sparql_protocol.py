@@ -486,7 +486,7 @@ def test_streaming_query_is_really_stopped(store: ox.Store) -> None:
 
 def test_blocked_evaluation_holds_its_slot_in_thread_mode(store: ox.Store) -> None:
     """The documented limit: a query stuck inside one pyoxigraph call cannot be stopped in a thread."""
-    client = _client(store, timeout_s=1, max_concurrent_queries=1)
+    client = _client(store, timeout_s=1, max_concurrent_queries=1, isolation="thread")
     assert _send(client, "GET", SLOW_COUNT).json()["detail"] == TIME_LIMIT
     response, elapsed = _timed(lambda: _send(client, "GET", LABELS_QUERY))
     assert response.status_code == 503 and response.json()["detail"].startswith("server busy")
