@@ -1,113 +1,129 @@
-"""Time to first render of the network page for synthetic graphs of 500, 5,000 and 20,000 nodes, and the
-physics-versus-precomputed-layout comparison that sets viz.layout.LAYOUT_THRESHOLD.
+"""Every network view on the two samples and on a generated corpus of 50 plans, opened in headless
+Chromium from a real server: what is drawn (nodes, edges, labels overlapping another, aspect, the same
+positions on two loads) and how long it takes (server: graph_data; browser: navigation start → first
+picture drawn, the page's own viz-state marker).
 
-    .venv/bin/python benchmarks/bench_viz.py            # prints a Markdown table (copy into docs/VIZ.md)
+    .venv/bin/python benchmarks/bench_viz.py                       # samples + a 50-plan corpus (generated)
+    .venv/bin/python benchmarks/bench_viz.py --corpus-store DIR    # reuse a store loaded with the corpus
 
-Not part of `make test`: it starts headless Chromium and takes a few minutes. Each graph is a store of
-synthetic duties (70 % of the nodes), departments (20 %) and facility types (10 %): every duty has a lead,
-one or two co-responsible departments and one facility type, like the sample plans. Server time is
-graph_data + render_view (view=all); browser time is navigation start → first frame drawn after the
-layout settled (the page's own `viz-state` marker), standalone HTML opened from disk."""
+Not part of `make test`: generating and loading 50 plans takes several minutes. Prints Markdown tables
+(copy into docs/VIZ.md). Targets (issue 19): first picture < 2 s on the samples, < 5 s at 50 plans."""
 from __future__ import annotations
 
-import random
+import argparse
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
+from fastapi import FastAPI
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
 from browser import Browser  # noqa: E402
+from conftest import CHENGDU, LINTONG, serving  # noqa: E402
 
-from dutygraph.viz import layout, render_view  # noqa: E402
+from dutygraph.graph.load import load_files  # noqa: E402
+from dutygraph.viz import build_viz_router, graph_data  # noqa: E402
+from dutygraph.viz.routes import _filters  # noqa: E402
 
-DG = "https://w3id.org/dutygraph/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SAMPLE_VIEWS = {
+    "start (/viz)": "",
+    "all": "view=all",
+    "all, Lintong plan": "view=all&plan=lintong_plan",
+    "sharing": "view=sharing",
+    "focus 市应急局, depth 1": "focus=" + quote("市应急局") + "&depth=1",
+    "focus 市应急局, depth 2": "focus=" + quote("市应急局") + "&depth=2",
+    "focus 学校": "focus=" + quote("学校"),
+    "quality": "view=quality",
+    "dependencies": "view=dependencies",
+}
+CORPUS_VIEWS = {
+    "start (/viz)": "",
+    "all": "view=all",
+    "sharing": "view=sharing",
+    "quality": "view=quality",
+    "dependencies": "view=dependencies",
+    "focus 学校": "focus=" + quote("学校"),
+}
+RUNS = 3
 
 
-def synthetic_store(size: int, seed: int = 1) -> ox.Store:
-    rng = random.Random(seed)
+def open_view(browser: Browser, url: str) -> dict:
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        page.wait_for("document.getElementById('viz-state') && document.getElementById('viz-state').dataset.ready === '1'", 120)
+        result = page.evaluate("window.vizMeasure()")
+        result["first"] = float(page.evaluate("document.getElementById('viz-state').dataset.since_navigation")) / 1000
+        result["errors"] = page.errors
+        return result
+    finally:
+        page.ws.close()
+
+
+def server_seconds(store: ox.Store, query: str) -> float:
+    params = dict(p.split("=", 1) for p in query.split("&") if p)
+    from urllib.parse import unquote
+
+    params = {k: unquote(v) for k, v in params.items()}
+    filters = _filters(params.get("plan"), params.get("function"), params.get("facility"), [])
+    started = time.perf_counter()
+    graph_data(store, params.get("view"), params.get("focus"), int(params.get("depth", 1)), filters)
+    return time.perf_counter() - started
+
+
+def bench(browser: Browser, store: ox.Store, views: dict[str, str], title: str) -> None:
+    app = FastAPI()
+    app.include_router(build_viz_router(lambda: store))
+    rows = []
+    with serving(app) as url:
+        for name, query in views.items():
+            server = statistics.median(server_seconds(store, query) for _ in range(RUNS))
+            loads = [open_view(browser, f"{url}/viz?{query}") for _ in range(RUNS)]
+            first = loads[0]
+            stable = all(load["positions"] == first["positions"] for load in loads)
+            rows.append((name, first["nodes"], first["edges"], first["overlaps"], first["aspect"], stable, server,
+                         statistics.median(load["first"] for load in loads), first["errors"]))
+            print(rows[-1][:-1], flush=True)
+    print(f"\n{title}\n")
+    print("| view | nodes | edges | labels overlapping | aspect (w/h) | same positions on reload | server s | first picture s |")
+    print("|---|---:|---:|---:|---:|---|---:|---:|")
+    for name, nodes, edges, overlaps, aspect, stable, server, first, errors in rows:
+        flag = " (errors!)" if errors else ""
+        print(f"| {name} | {nodes} | {edges} | {overlaps}/{nodes} | {aspect:.2f} | {'yes' if stable else 'NO'} |"
+              f" {server:.2f} | {first:.2f}{flag} |")
+
+
+def corpus_store(path: str | None) -> ox.Store:
+    if path:
+        return ox.Store(path)
+    folder = Path(tempfile.mkdtemp(prefix="dutygraph-corpus-"))
+    cli = Path(sys.executable).with_name("dutygraph")
+    subprocess.run([str(cli), "gen-corpus", "--plans", "50", "--seed", "1", "-o", str(folder)], check=True)
     store = ox.Store()
-    n, lit = ox.NamedNode, ox.Literal
-    g = n("urn:bench")
-    plan = n("urn:bench:plan")
-    quads = [(plan, TYPE, n(DG + "Plan")), (plan, n(DCT + "identifier"), lit("bench")),
-             (plan, n(DCT + "title"), lit("合成方案"))]
-    tasks, departments = int(size * 0.7), int(size * 0.2)
-    facilities = size - 1 - tasks - departments        # the plan is a node too
-    for d in range(departments):
-        dept = n(f"urn:bench:dept:{d}")
-        quads += [(dept, TYPE, n(DG + "Department")), (dept, n(SKOS + "prefLabel"), lit(f"部门{d}")),
-                  (dept, n(DG + "function"), n(f"urn:bench:function:{d % 30}"))]
-    for f in range(facilities):
-        fac = n(f"urn:bench:facility:{f}")
-        quads += [(fac, TYPE, n(DG + "FacilityType")), (fac, n(SKOS + "prefLabel"), lit(f"设施{f}"))]
-    for t in range(tasks):
-        task = n(f"urn:bench:task:{t}")
-        quads += [(task, TYPE, n(DG + "Task")), (task, n(DG + "kind"), lit("task")), (task, n(DG + "partOf"), plan),
-                  (task, n(DG + "number"), lit(str(t + 1), datatype=n("http://www.w3.org/2001/XMLSchema#integer"))),
-                  (task, n(DG + "statement"), lit(f"第{t}项合成任务：加强燃气管网安全监管。"))]
-        # duties point at a few busy departments more often than at the rest, as in real plans
-        lead = min(int(rng.paretovariate(1.2)) - 1, departments - 1)
-        for role, d in [("lead", lead)] + [("coResponsible", rng.randrange(departments)) for _ in range(rng.randint(1, 2))]:
-            dept = n(f"urn:bench:dept:{d}")
-            quads += [(task, n(DG + role), dept), (task, n(DG + "assignedTo"), dept)]
-        quads.append((task, n(DG + "concernsFacility"), n(f"urn:bench:facility:{rng.randrange(facilities)}")))
-    store.extend([ox.Quad(s, p, o, g) for s, p, o in quads])
+    load_files(store, sorted(folder.glob("*.txt")))
     return store
 
 
-def measure(browser: Browser, store: ox.Store, folder: Path, name: str) -> tuple[int, float, float, bool]:
-    started = time.perf_counter()
-    html = render_view(store, "all", standalone=True)
-    server = time.perf_counter() - started
-    path = folder / f"{name}.html"
-    path.write_text(html, encoding="utf-8")
-    page = browser.new_page()
-    try:
-        page.goto(path.as_uri())
-        page.wait_for("document.getElementById('viz-state').dataset.ready === '1'", 600)
-        drawn = page.evaluate("window.vizNetwork.body.nodeIndices.length")
-        first_render = page.evaluate("performance.now()") / 1000
-        # performance.now() at the check, which polls every 50 ms: good to a tenth of a second
-        fixed = page.evaluate("!window.vizNetwork.physics.physicsEnabled") and "precomputed layout" in html
-        assert not page.errors, page.errors
-    finally:
-        page.ws.close()
-    return drawn, server, first_render, fixed
-
-
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus-store", help="a store already loaded with `gen-corpus --plans 50 --seed 1`")
+    parser.add_argument("--samples-only", action="store_true")
+    args = parser.parse_args()
     browser = Browser()
-    rows = []
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp)
-            for size in (500, 5_000, 20_000):
-                store = synthetic_store(size)
-                rows.append(("default", size, *measure(browser, store, folder, f"n{size}")))
-                print(rows[-1], flush=True)
-            threshold = layout.LAYOUT_THRESHOLD
-            for size in (150, 300, 500, 1_000, 2_000, 3_000):
-                store = synthetic_store(size)
-                layout.LAYOUT_THRESHOLD = 10**9          # physics in the browser
-                rows.append(("physics", size, *measure(browser, store, folder, f"p{size}")))
-                print(rows[-1], flush=True)
-                layout.LAYOUT_THRESHOLD = 0              # networkx positions, physics off
-                rows.append(("networkx", size, *measure(browser, store, folder, f"x{size}")))
-                print(rows[-1], flush=True)
-            layout.LAYOUT_THRESHOLD = threshold
+        samples = ox.Store()
+        load_files(samples, [CHENGDU, LINTONG])
+        bench(browser, samples, SAMPLE_VIEWS, "Samples (chengdu_task_table + lintong_plan)")
+        if not args.samples_only:
+            bench(browser, corpus_store(args.corpus_store), CORPUS_VIEWS, "Generated corpus, 50 plans (seed 1)")
     finally:
         browser.close()
-    print("\n| layout | nodes | drawn | server s (graph_data + render) | first render s (browser) |")
-    print("|---|---:|---:|---:|---:|")
-    for mode, size, drawn, server, first, fixed in rows:
-        label = mode if mode != "default" else ("default → networkx" if fixed else "default → physics")
-        print(f"| {label} | {size:,} | {drawn:,} | {server:.2f} | {first:.2f} |")
 
 
 if __name__ == "__main__":

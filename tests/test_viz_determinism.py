@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import CHENGDU, LINTONG
+
 from dutygraph.graph.load import load_files
 from dutygraph.viz import collect, queries, render, views
 from dutygraph.viz.model import Filters

@@ -2,11 +2,11 @@
 focus or a double-click expansion) through bound queries that stay fast on a large store."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
-from .model import EdgeKind, Graph, Node, NodeKind, Edge, FocusNotFound
+from .model import Edge, EdgeKind, FocusNotFound, Graph, Node, NodeKind
 from .queries import iri, select, select_sorted
 
 DG = "https://w3id.org/dutygraph/ontology#"
@@ -38,7 +38,7 @@ def _task(row: dict[str, Any]) -> Node:
     return Node(
         id=row["task"], kind="task", label=f"{row['number']} {short}".strip(), plan=row["planId"],
         number=row["number"], task_kind=row["kind"], statement=statement, departments="、".join(names),
-        deadline=row["deadline"], orphan_reasons=tuple(sorted((row["orphanReasons"] or "").split())),
+        deadline=row["deadline"], section=row.get("section"), orphan_reasons=tuple(sorted((row["orphanReasons"] or "").split())),
     )
 
 
@@ -64,8 +64,13 @@ def _indicator(row: dict[str, Any]) -> Node:
     return Node(id=row["indicator"], kind="indicator", label=label, statement=row["phrase"] or "")
 
 
+def plan_name(row: dict[str, Any]) -> str:
+    """What a plan is called on the network: its place (成都市方案), else its title."""
+    return f"{row['jurisdiction']}方案" if row.get("jurisdiction") else row["title"]
+
+
 def _plan(row: dict[str, Any]) -> Node:
-    return Node(id=row["plan"], kind="plan", label=row["title"], plan=row["planId"])
+    return Node(id=row["plan"], kind="plan", label=plan_name(row), plan=row["planId"], statement=row["title"])
 
 
 BUILD = {"tasks": _task, "units": unit_node, "facility_types": facility_node, "regulations": _regulation,
@@ -99,11 +104,35 @@ def whole_graph(store: ox.Store) -> Graph:
     return graph
 
 
+def analysis_graph(store: ox.Store, kinds: frozenset[str]) -> Graph:
+    """The duties that analysis results of `kinds` (or an orphan reason, when "orphan" is among them)
+    touch, and those edges: what the quality and dependency views need, without reading the whole store."""
+    rows = select_sorted(store, "analysis_edges")
+    edges = [(r["source"], EDGE_KIND_OF.get(r["predicate"], "orphan"), r["target"]) for r in rows]
+    wanted = [(s, k, t) for s, k, t in edges if k in kinds]
+    tasks = sorted({end for s, _, t in wanted for end in (s, t)})
+    graph = Graph()
+    if len(tasks) > 100:                     # one bulk query beats a hundred bound ones
+        keep = set(tasks)
+        for row in select_sorted(store, "tasks"):
+            if row["task"] in keep:
+                graph.add_node(_task(row))
+    else:
+        for task in tasks:
+            rows_of = select_sorted(store, "tasks", task=iri(task))
+            if rows_of:
+                graph.add_node(_task(rows_of[0]))
+    for source, kind, target in wanted:
+        if kind != "orphan":
+            graph.add_edge(Edge(source, target, cast(EdgeKind, kind)))
+    return graph
+
+
 def node_kind(store: ox.Store, node: str) -> NodeKind | None:
     kinds = [NODE_KIND_OF[r["type"]] for r in select(store, "node_type", node=iri(node))]
     for preferred in ("task", "department", "collective", "facility", "regulation", "indicator", "plan"):
         if preferred in kinds:
-            return preferred  # type: ignore[return-value]
+            return preferred
     return None
 
 
@@ -161,9 +190,15 @@ def search(store: ox.Store, text: str) -> list[dict[str, str]]:
             for r in select(store, "search", q=text)]
 
 
-def sharing_rows(store: ox.Store, plan: str | None) -> list[tuple[str, str, int]]:
-    totals: dict[tuple[str, str], int] = {}
-    for row in select(store, "sharing", planId=plan):
-        key = (row["department"], row["facility"])
-        totals[key] = totals.get(key, 0) + row["tasks"]
-    return [(d, f, n) for (d, f), n in sorted(totals.items())]
+def sharing_rows(store: ox.Store, plan: str | None) -> list[tuple[str, str, str, EdgeKind]]:
+    """(department, facility type, duty, lead or co-responsible) for the duties of one plan or of all."""
+    rows = select_sorted(store, "sharing", planId=plan) if plan else select_sorted(store, "sharing")
+    return [(r["department"], r["facility"], r["task"], EDGE_KIND_OF[r["role"]]) for r in rows]
+
+
+def facility_tree(store: ox.Store) -> dict[str, Node]:
+    """Every facility type by IRI (the first row wins, rows sorted), with its broader type."""
+    tree: dict[str, Node] = {}
+    for row in select_sorted(store, "facility_types"):
+        tree.setdefault(row["facility"], facility_node(row))
+    return tree

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-NodeKind = Literal["department", "collective", "task", "facility", "regulation", "indicator", "plan"]
+NodeKind = Literal["department", "collective", "task", "facility", "regulation", "indicator", "plan", "cluster"]
 EdgeKind = Literal["lead", "co-responsible", "collective", "concerns", "cites", "has-indicator", "depends-on",
                    "duplicate-of", "parallel-with", "corresponds-to", "broader", "part-of", "shares"]
 ViewName = Literal["start", "all", "focus", "sharing", "quality", "dependencies"]
 
-NODE_KINDS: tuple[NodeKind, ...] = ("department", "collective", "task", "facility", "regulation", "indicator", "plan")
+NODE_KINDS: tuple[NodeKind, ...] = ("plan", "department", "collective", "facility", "task", "regulation", "indicator",
+                                    "cluster")
 EDGE_KINDS: tuple[EdgeKind, ...] = ("lead", "co-responsible", "collective", "concerns", "cites", "has-indicator",
                                     "depends-on", "duplicate-of", "parallel-with", "corresponds-to", "broader",
                                     "part-of", "shares")
@@ -40,17 +41,27 @@ class Node:
     statement: str = ""
     departments: str = ""
     deadline: str | None = None
+    section: str | None = None
     function: str | None = None
     function_label: str | None = None
     orphan_reasons: tuple[str, ...] = ()
     broader: str | None = None
+    family: str | None = None            # the function's family label (安全应急 …): the department's colour
+    # A cluster stands for `members` (original node ids) of `member_kind`; `expand_url` is the narrower
+    # view that opens it when it is too big to unfold in the page.
+    member_kind: str | None = None
+    members: tuple[str, ...] = ()
+    expand_url: str | None = None
 
     def info(self) -> dict[str, Any]:
         """The facts the page shows on hover, only those that are set."""
         facts: dict[str, Any] = {
             "kind": self.kind, "label": self.label, "plan": self.plan, "number": self.number,
             "statement": self.statement, "departments": self.departments, "deadline": self.deadline,
-            "function": self.function_label, "orphan": " ".join(self.orphan_reasons),
+            "section": self.section,
+            "function": self.function_label, "family": self.family,
+            "orphan": " ".join(self.orphan_reasons),
+            "count": len(self.members) if self.members else None, "member_kind": self.member_kind,
         }
         return {k: v for k, v in facts.items() if v not in (None, "")}
 
@@ -61,6 +72,9 @@ class Edge:
     target: str
     kind: EdgeKind
     weight: int = 1
+    # The duties an edge stands for (sharing and aggregated edges): merging edges unions them, so a
+    # weight counts each duty once however many member pairs it links.
+    duties: frozenset[str] = frozenset()
 
     @property
     def key(self) -> tuple[str, str, str]:

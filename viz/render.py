@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -15,6 +15,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from . import collect, views
+from .families import function_families
+from .looks import EDGE_LOOKS, FAMILY_COLOURS, KIND_NAMES, NO_FAMILY, NODE_LOOKS, ORPHAN_REASONS
 from .model import EDGE_KINDS, VIEWS, Filters
 from .network import network_json
 from .queries import select
@@ -58,30 +60,62 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
+VIEW_NAMES = {"start": "分工概览", "all": "全部", "focus": "聚焦", "sharing": "共担设施", "quality": "质量问题",
+              "dependencies": "任务依赖"}
+
+
 def graph_data(store: ox.Store, view: str | None = None, focus: str | None = None, depth: int = 1,
                filters: Filters | None = None, link_base: str = "") -> dict[str, Any]:
-    """The nodes, edges, options and legend of a view, as JSON: what /viz/data returns and the page draws."""
+    """The nodes (with fixed positions), edges, options, legend and cluster members of a view, as JSON:
+    what /viz/data returns and the page draws."""
     filters = filters or Filters()
     view = view or ("focus" if focus else "start")
-    graph = views.build(store, view, focus, depth, filters)
-    data = network_json(graph, hierarchical=(view == "dependencies"), link_base=link_base)
+    built = views.build(store, view, focus, depth, filters)
+    base = _params(built.name, focus, depth, replace(filters, plan=filters.plan or built.plan))
+    data = network_json(built.graph, layered=built.layered, link_base=link_base, folded=built.folded,
+                        narrow=built.folded.narrow if built.folded else None, base_params=base)
     return {
-        "view": view, "focus": focus, "depth": depth,
+        "view": built.name, "focus": focus, "depth": depth, "plan": built.plan,
         "filters": {**asdict(filters), "edge_kinds": sorted(filters.edge_kinds)},
-        "roots": graph.roots, "truncated": graph.truncated,
-        "counts": {"nodes": len(data["nodes"]), "edges": len(data["edges"])},
+        "roots": built.graph.roots, "truncated": built.graph.truncated,
+        "counts": {"nodes": len(data["nodes"]), "edges": len(data["edges"]), "hidden_edges": built.hidden_edges,
+                   "clusters": sum(1 for n in data["nodes"] if n["kind"] == "cluster"),
+                   "represented": sum(len(n.members) or 1 for n in built.graph.nodes.values())},
         **data,
     }
+
+
+def _params(view: str, focus: str | None, depth: int, filters: Filters) -> dict[str, Any]:
+    """The query parameters of a view, the base of the links that open a big cluster."""
+    params: dict[str, Any] = {"view": "all" if view == "start" else view}
+    if focus:
+        params.update(focus=focus, depth=depth)
+    for name in ("plan", "function", "facility"):
+        if getattr(filters, name):
+            params[name] = getattr(filters, name)
+    if filters.edge_kinds:
+        params["edges"] = sorted(filters.edge_kinds)
+    return params
 
 
 def facets(store: ox.Store) -> dict[str, list[dict[str, Any]]]:
     """The choices of the filter form: plans, functions and facility types present in the store."""
     return {
-        "plans": [{"value": r["planId"], "label": r["title"]} for r in select(store, "plans")],
-        "functions": [{"value": r["label"], "label": r["label"]} for r in select(store, "functions")],
+        "plans": [{"value": r["planId"], "label": collect.plan_name(r)} for r in select(store, "plans")],
+        "functions": _function_choices(store),
         "facilities": [{"value": r["label"], "label": f"{r['label']} ({r['tasks']})"}
                        for r in select(store, "used_facility_types")],
     }
+
+
+def _function_choices(store: ox.Store) -> list[dict[str, Any]]:
+    """The families first (安全应急 …), then the functions present, each under its family."""
+    families = function_families(store)
+    rows = select(store, "functions")
+    present = sorted({families.get(r["function"], NO_FAMILY) for r in rows},
+                     key=lambda f: (list(FAMILY_COLOURS).index(f) if f in FAMILY_COLOURS else 99, f))
+    choices = [{"value": f, "label": f"{f}（类别）"} for f in present if f != NO_FAMILY]
+    return choices + [{"value": r["label"], "label": r["label"]} for r in rows]
 
 
 def render_view(store: ox.Store, view: str | None = None, focus: str | None = None, depth: int = 1,
@@ -93,16 +127,25 @@ def render_view(store: ox.Store, view: str | None = None, focus: str | None = No
     focus_label = None
     if data["roots"]:
         root = data["roots"][0]
-        focus_label = next((n["label"] for n in data["nodes"] if n["id"] == root), focus)
+        focus_label = next((n["info"].get("label", n["label"]) for n in data["nodes"] if n["id"] == root), focus)
+    choices = facets(store)
     config = {
+        "planNames": {p["value"]: p["label"] for p in choices["plans"]},
         "api": None if standalone else api_base,
         "links": not standalone or link_base is not None,
         "expandLimit": 50,
+        "edgeNames": {k: look.label for k, look in EDGE_LOOKS.items()},
+        "kindNames": KIND_NAMES,
+        "orphanReasons": ORPHAN_REASONS,
+        "kinds": {k: {"label": look.label, "shape": look.shape, "colour": look.colour, "border": look.border}
+                  for k, look in NODE_LOOKS.items()},
     }
     scripts = [static_text(n) for n in SCRIPTS] if standalone else []
     csp_scripts = " ".join(_csp_hash(s) for s in scripts) if standalone else "'self'"
     return _environment().get_template("viz.html").render(
-        data=data, config=config, facets=facets(store), views=VIEWS, edge_kinds=EDGE_KINDS,
+        data=data, config=config, facets=choices, views=VIEWS, view_names=VIEW_NAMES,
+        edge_kinds=EDGE_KINDS, edge_names={k: EDGE_LOOKS[k].label for k in EDGE_KINDS},
+        focus_is_iri=bool(focus and "://" in focus),
         focus_label=focus_label, standalone=standalone, api_base=api_base,
         inline_scripts=[Markup(s) for s in scripts],
         inline_styles=[Markup(static_text(n)) for n in STYLES] if standalone else [],
@@ -124,6 +167,7 @@ def expand(store: ox.Store, node: str, limit: int = 50, link_base: str = "") -> 
         graph.add_node(n)
     for e in edges:
         graph.add_edge(e)
+    graph = views._with_families(graph, function_families(store))
     data = network_json(graph, link_base=link_base)
     return {"node": node, "nodes": data["nodes"], "edges": data["edges"], "truncated": truncated,
             "legend": data["legend"]}

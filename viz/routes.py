@@ -1,8 +1,9 @@
 """The HTTP shell over the views: /viz (page), /viz/data (JSON), /viz/search, /viz/expand, /viz/static.
 No `from __future__ import annotations` here: FastAPI must see the router-local dependency types."""
 
+from collections.abc import Callable
 from importlib import resources
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, HTTPException, Query

@@ -1,58 +1,107 @@
-"""The views: start (search first), all, focus (a node and its neighbourhood), sharing (departments ×
-facility types), quality (orphans and duplicates), dependencies; then the user's filters."""
+"""The views: start (a plan's departments and the facility types they share), all, focus (a node and its
+neighbourhood), sharing (departments × facility types), quality (orphans and duplicates), dependencies;
+then the user's filters, then folding into clusters until the view fits its node budget."""
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
 from . import collect
-from .queries import select, select_sorted
+from .aggregate import Fold, Folded, coarsen, prune_edges
+from .families import function_families
+from .looks import NO_FAMILY, ORPHAN_REASONS, short_label
 from .model import VIEWS, Edge, Filters, Graph, Node, VizError
+from .queries import select, select_sorted
 
-START_HUBS = 24          # units and facility types shown on the start view, most connected first
 FOCUS_LIMIT = 150        # neighbours taken per node when a focus grows a level
 FOCUS_MAX_NODES = 1500   # a focus stops growing here (depth 3 around a hub reaches most of a plan)
 RESPONSIBILITY = ("lead", "co-responsible", "collective")
+# How many nodes each view draws at first (clusters unfold on a click); ~150 is where labels stop fitting
+# on a laptop screen at a readable zoom.
+BUDGET = {"start": 50, "sharing": 70, "all": 60, "focus": 60, "quality": 70, "dependencies": 150}
+OVERVIEW_PLANS = 5       # above this many plans, view=all without filters starts from plans × function families
+ANALYSIS = frozenset({"depends-on", "duplicate-of", "parallel-with", "corresponds-to"})
 
 
-def build(store: ox.Store, view: str, focus: str | None, depth: int, filters: Filters) -> Graph:
-    """The graph of one view, filtered. A focus without a view means view=focus; no view at all, start."""
+@dataclass
+class View:
+    """A view ready to draw: the (folded) graph, the clusters' members, and what the page says about it."""
+    name: str
+    graph: Graph
+    folded: Folded | None = None
+    layered: bool = False
+    plan: str | None = None                 # the plan the start view shows
+    hidden_edges: int = 0                   # weak edges left out
+    facets: dict[str, str] = field(default_factory=dict)
+
+
+def build(store: ox.Store, view: str, focus: str | None, depth: int, filters: Filters) -> View:
+    """The view, filtered and folded. A focus without a view means view=focus; no view at all, start."""
     if view not in VIEWS:
         raise VizError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+    families = function_families(store)
+    tree = collect.facility_tree(store)
     if focus and view in ("start", "focus", "all"):
-        graph = focus_view(store, focus, depth)
+        view = "focus"
+        graph = _with_families(focus_view(store, focus, depth), families)
     elif view == "focus":
         raise VizError("view=focus needs focus=<IRI or name>")
-    elif view == "sharing":
-        return sharing_view(store, filters)
-    elif view == "start":
-        graph = start_view(store)
+    elif view in ("sharing", "start"):
+        plan = filters.plan or (_first_plan(store) if view == "start" else None)
+        graph = sharing_view(store, replace(filters, plan=plan), families, tree)
+        result = View(view, graph, plan=plan)
+        return _finish(result, store, tree, filters)
+    elif view == "all" and not filters.active and len(select(store, "plans")) > OVERVIEW_PLANS:
+        overview = overview_view(store, families)
+        return View(view, overview, hidden_edges=prune_edges(overview, per_node=3))
+    elif view == "quality" and not filters.active:
+        graph = quality_view(collect.analysis_graph(store, frozenset({"duplicate-of", "parallel-with", "orphan"})))
+    elif view == "dependencies" and not filters.active:
+        graph = dependency_view(collect.analysis_graph(store, frozenset({"depends-on"})))
     else:
-        graph = collect.whole_graph(store)
+        graph = _with_families(collect.whole_graph(store), families)
         if view == "quality":
             graph = quality_view(graph)
         elif view == "dependencies":
             graph = dependency_view(graph)
-    return apply_filters(store, graph, filters)
+    graph = apply_filters(store, graph, filters, families)
+    return _finish(View(view, graph, layered=(view == "dependencies")), store, tree, filters)
 
 
-def start_view(store: ox.Store) -> Graph:
-    """Plans and the most connected units and facility types, unlinked: a place to search or
-    double-click from, cheap to draw whatever the size of the store."""
-    whole = collect.whole_graph(store)
-    degree = {n: len(adj) for n, adj in whole.neighbours().items()}
-    hubs = sorted((n for n in whole.nodes.values() if n.kind in ("department", "facility")),
-                  key=lambda n: (-degree[n.id], n.label, n.id))[:START_HUBS]
-    keep = {n.id for n in whole.nodes.values() if n.kind == "plan"} | {n.id for n in hubs}
-    graph = whole.subgraph(keep)
-    graph.edges.clear()
+def _finish(result: View, store: ox.Store, tree: dict[str, Node], filters: Filters) -> View:
+    if result.name in ("all", "focus") and not filters.edge_kinds & ANALYSIS:
+        # the analyses have their own views; here they would only tangle the responsibilities
+        result.graph.edges = {k: e for k, e in result.graph.edges.items() if e.kind not in ANALYSIS}
+    plan_names = {r["planId"]: collect.plan_name(r) for r in select(store, "plans")}
+    folds = _folds(result.name, result.graph, tree, plan_names)
+    folded = coarsen(result.graph, BUDGET[result.name], folds)
+    result.graph, result.folded = folded.graph, folded
+    result.hidden_edges = prune_edges(result.graph, per_node=2 if result.name in ("all", "focus") else 3,
+                                      always=frozenset({"depends-on", "duplicate-of"}))
+    return result
+
+
+def _first_plan(store: ox.Store) -> str | None:
+    rows = select(store, "plans")
+    return str(rows[0]["planId"]) if rows else None
+
+
+def _with_families(graph: Graph, families: dict[str, str]) -> Graph:
+    for key, node in graph.nodes.items():
+        if node.kind == "department" and node.function:
+            graph.nodes[key] = replace(node, family=families.get(node.function))
     return graph
 
 
+# ------------------------------------------------------------------ the views
+
 def focus_view(store: ox.Store, focus: str, depth: int) -> Graph:
     """Breadth-first from the focus node, `depth` edges out, FOCUS_LIMIT neighbours per node; plans and
-    collective units are not grown through (they would pull in whole plans)."""
+    collective units are not grown through (they would pull in whole plans). At depth 1 the duties
+    reached also bring the units responsible for them, so a facility type shows who does what."""
     if not 1 <= depth <= 3:
         raise VizError(f"depth must be 1, 2 or 3, not {depth}")
     root = collect.resolve(store, focus)
@@ -62,9 +111,12 @@ def focus_view(store: ox.Store, focus: str, depth: int) -> Graph:
     graph.add_node(root_node)
     known: dict[str, Node] = {root: root_node}
     queue = deque([(root, 0)])
+    frontier: list[str] = []
     while queue:
         current, level = queue.popleft()
         if level >= depth or (current != root and graph.nodes[current].kind in ("plan", "collective")):
+            if level >= depth and graph.nodes[current].kind == "task":
+                frontier.append(current)
             continue
         nodes, edges, truncated = collect.neighbourhood(store, current, FOCUS_LIMIT, known)
         graph.truncated |= truncated
@@ -77,31 +129,67 @@ def focus_view(store: ox.Store, focus: str, depth: int) -> Graph:
                 queue.append((node.id, level + 1))
         for edge in edges:
             graph.add_edge(edge)
+    if depth == 1:
+        for task in frontier:
+            nodes, edges, _ = collect.neighbourhood(store, task, FOCUS_LIMIT, known)
+            wanted = {e.target for e in edges if e.kind in RESPONSIBILITY}
+            for node in nodes:
+                if node.id in wanted:
+                    graph.add_node(node)
+            for edge in edges:
+                graph.add_edge(edge)
     return graph
 
 
-def sharing_view(store: ox.Store, filters: Filters) -> Graph:
-    """Departments and facility types, one edge per pair weighted by the number of duties they share."""
-    rows = collect.sharing_rows(store, filters.plan)
-    units: dict[str, Node] = {}
-    for r in select_sorted(store, "units"):                 # sorted: the same row wins every time
-        units.setdefault(r["unit"], collect.unit_node(r))
-    facilities: dict[str, Node] = {}
-    for r in select_sorted(store, "facility_types"):
-        facilities.setdefault(r["facility"], collect.facility_node(r))
-    wanted_facilities = _facility_set(store, filters.facility) if filters.facility else None
+def overview_view(store: ox.Store, families: dict[str, str]) -> Graph:
+    """Plans and function families, an edge weighted by the duties a plan gives departments of that family
+    to lead; a plan opens as view=all for that plan, a family as the sharing view of its departments."""
+    plans = {r["planId"]: r for r in select(store, "plans")}
+    totals: dict[tuple[str, str], int] = {}
+    for row in select(store, "plan_functions"):
+        family = families.get(row["function"], NO_FAMILY)
+        totals[(row["planId"], family)] = totals.get((row["planId"], family), 0) + row["tasks"]
     graph = Graph()
-    for department, facility, count in rows:
-        unit = units.get(department)
-        if unit is None or facility not in facilities:
-            continue
+    per_plan = Counter[str]()
+    for (plan, _family), count in totals.items():
+        per_plan[plan] += count
+    for plan, row in plans.items():
+        graph.add_node(Node(id=row["plan"], kind="cluster", member_kind="task", plan=plan, statement=row["title"],
+                            label=f"{short_label(collect.plan_name(row), 8)} · {per_plan[plan]}项",
+                            expand_url="?" + urlencode({"view": "all", "plan": plan})))
+    for family in sorted({f for _, f in totals}):
+        graph.add_node(Node(id=f"family:{family}", kind="cluster", member_kind="department", family=family,
+                            label=family, expand_url="?" + urlencode({"view": "sharing", "function": family})
+                            if family != NO_FAMILY else None))
+    for (plan, family), count in sorted(totals.items()):
+        if plan in plans:
+            graph.add_edge(Edge(plans[plan]["plan"], f"family:{family}", "lead", count))
+    return graph
+
+
+def sharing_view(store: ox.Store, filters: Filters, families: dict[str, str], tree: dict[str, Node]) -> Graph:
+    """Departments and facility types, one edge per pair weighted by the duties they share; the filters
+    pick the plan, the departments' function, the facility types and the roles (lead, co-responsible)."""
+    roles = {"lead", "co-responsible"} & filters.edge_kinds or {"lead", "co-responsible"}
+    if filters.edge_kinds and not filters.edge_kinds & {"lead", "co-responsible", "shares", "concerns"}:
+        return Graph()
+    units: dict[str, Node] = {}
+    for r in select_sorted(store, "units"):
+        units.setdefault(r["unit"], collect.unit_node(r))
+    wanted_facilities = _facility_set(store, filters.facility) if filters.facility else None
+    pairs: dict[tuple[str, str], set[str]] = {}
+    for department, facility, task, role in collect.sharing_rows(store, filters.plan):
+        if role in roles and department in units and facility in tree:
+            if wanted_facilities is None or facility in wanted_facilities:
+                pairs.setdefault((department, facility), set()).add(task)
+    graph = Graph()
+    for (department, facility), tasks in sorted(pairs.items()):
+        unit = _with_families(Graph(nodes={"u": units[department]}), families).nodes["u"]
         if filters.function and not _has_function(unit, filters.function):
             continue
-        if wanted_facilities is not None and facility not in wanted_facilities:
-            continue
         graph.add_node(unit)
-        graph.add_node(facilities[facility])
-        graph.add_edge(Edge(department, facility, "shares", count))
+        graph.add_node(tree[facility])
+        graph.add_edge(Edge(department, facility, "shares", len(tasks), frozenset(tasks)))
     return graph
 
 
@@ -126,38 +214,69 @@ def dependency_view(whole: Graph) -> Graph:
     return graph
 
 
-def apply_filters(store: ox.Store, graph: Graph, filters: Filters) -> Graph:
-    """Keep the duties of the plan, with a department of the function, concerning the facility type (or a
-    narrower one); keep only the edge kinds asked for; then drop what the filters left unconnected."""
+# ------------------------------------------------------------------ filters
+
+def apply_filters(store: ox.Store, graph: Graph, filters: Filters, families: dict[str, str]) -> Graph:
+    """Every node kind answers to every filter: duties of the plan, with a department of the function,
+    concerning the facility type (or a narrower one); departments of the function; only the edge kinds
+    asked for; and then only the units, facility types, regulations, indicators and plans that a kept
+    duty still points at (with the broader types of kept facility types)."""
     if not filters.active:
         return graph
-    before = graph.neighbours()
-    keep = set(graph.nodes)
-    tasks = [n for n in graph.nodes.values() if n.kind == "task"]
-    by_source: dict[str, list[Edge]] = {}
+    roots = set(graph.roots)
+    edges = [e for e in graph.edges.values() if not filters.edge_kinds or e.kind in filters.edge_kinds]
+    out: dict[str, list[Edge]] = {}
     for edge in graph.edges.values():
-        by_source.setdefault(edge.source, []).append(edge)
-    if filters.plan:
-        keep -= {n.id for n in tasks if n.plan != filters.plan}
-        keep -= {n.id for n in graph.nodes.values() if n.kind == "plan" and n.plan != filters.plan}
-    if filters.function:
-        wanted = {n.id for n in graph.nodes.values() if n.kind == "department" and _has_function(n, filters.function)}
-        keep -= {n.id for n in graph.nodes.values() if n.kind == "department"} - wanted
-        keep -= {t.id for t in tasks if not any(e.target in wanted for e in by_source.get(t.id, []))}
-    if filters.facility:
-        wanted = _facility_set(store, filters.facility)
-        keep -= {t.id for t in tasks
-                 if not any(e.kind == "concerns" and e.target in wanted for e in by_source.get(t.id, []))}
+        out.setdefault(edge.source, []).append(edge)
+    wanted_facilities = _facility_set(store, filters.facility) if filters.facility else None
+
+    def unit_ok(node: Node) -> bool:
+        if not filters.function:
+            return True
+        return node.kind == "department" and _has_function(node, filters.function)
+
+    def task_ok(task: Node) -> bool:
+        if filters.plan and task.plan != filters.plan:
+            return False
+        mine = out.get(task.id, [])
+        if filters.function and not any(e.kind in RESPONSIBILITY and unit_ok(graph.nodes[e.target]) for e in mine):
+            return False
+        if wanted_facilities is not None and not any(e.kind == "concerns" and e.target in wanted_facilities for e in mine):
+            return False
+        return True
+
+    tasks = {n.id for n in graph.nodes.values() if n.kind == "task" and (n.id in roots or task_ok(n))}
+    keep = set(tasks) | roots
+    for edge in edges:
+        if edge.source in tasks and edge.target not in keep:
+            target = graph.nodes[edge.target]
+            if target.kind == "task":            # a duty stays only by the filters' own say
+                continue
+            if target.kind in ("department", "collective") and not unit_ok(target):
+                continue
+            if target.kind == "plan" and filters.plan and target.plan != filters.plan:
+                continue
+            keep.add(edge.target)
+    broader = [e for e in edges if e.kind == "broader"]
+    changed = True
+    while changed:                          # the broader types above kept facility types
+        changed = False
+        for edge in broader:
+            if edge.source in keep and edge.target not in keep:
+                keep.add(edge.target)
+                changed = True
+    for root in roots:                      # what the focus itself points at (a department's function …)
+        for edge in edges:
+            if root in (edge.source, edge.target) and graph.nodes[edge.source].kind != "task":
+                keep |= {edge.source, edge.target}
     result = graph.subgraph(keep)
-    if filters.edge_kinds:
-        result.edges = {k: e for k, e in result.edges.items() if e.kind in filters.edge_kinds}
-    after = result.neighbours()
-    lonely = {n for n, adj in after.items() if not adj and before[n] and n not in result.roots}
+    result.edges = {k: e for k, e in result.edges.items() if not filters.edge_kinds or e.kind in filters.edge_kinds}
+    lonely = {n for n, adj in result.neighbours().items() if not adj and n not in roots and graph.nodes[n].kind != "task"}
     return result.subgraph(set(result.nodes) - lonely)
 
 
 def _has_function(node: Node, function: str) -> bool:
-    return function in (node.function, node.function_label)
+    return function in (node.function, node.function_label, node.family)
 
 
 def _facility_set(store: ox.Store, facility: str) -> set[str]:
@@ -177,3 +296,125 @@ def _facility_set(store: ox.Store, facility: str) -> set[str]:
                 found.add(child)
                 stack.append(child)
     return found
+
+
+# ------------------------------------------------------------------ folding rules
+
+def _folds(view: str, graph: Graph, tree: dict[str, Node], plan_names: dict[str, str]) -> list[Fold]:
+    """Which nodes fold first, and into what, for each view."""
+    top = _top_types(tree)
+    lead = _leads(graph)
+    category = _task_categories(graph, top)
+    with_pairs = {e.source for e in graph.edges.values()} | {e.target for e in graph.edges.values()}
+    duplicated = {end for e in graph.edges.values() if e.kind == "duplicate-of" for end in (e.source, e.target)}
+    parallel_family = _families_of(graph, "parallel-with")
+    root_kinds = {graph.nodes[r].kind for r in graph.roots if r in graph.nodes}
+    led_by_root = {e.source for e in graph.edges.values() if e.kind == "lead" and e.target in graph.roots}
+
+    def by_top(n: Node) -> tuple[str, str] | None:
+        t = top.get(n.id)
+        return ("top:" + t.id, t.label) if t else None
+
+    def by_family(n: Node) -> tuple[str, str]:
+        return ("family:" + (n.family or ""), n.family or "未标注职能")
+
+    def by_section(n: Node) -> tuple[str, str]:
+        if n.section:
+            return (f"section:{n.plan}:{n.section}", n.section.lstrip("一二三四五六七八九十（）()、. 0123456789"))
+        return (f"plan:{n.plan}", plan_names.get(n.plan or "", ""))
+
+    def by_lead(n: Node) -> tuple[str, str]:
+        unit = lead.get(n.id)
+        return ("lead:" + unit.id, short_label(unit.label, 5) + "牵头") if unit else by_section(n)
+
+    def by_category(n: Node) -> tuple[str, str]:
+        if n.id in category:
+            return ("category:" + category[n.id], category[n.id])
+        if n.section:
+            return by_section(n)
+        role = "牵头" if n.id in led_by_root else "配合"
+        return ("role:" + role, f"{role}（未涉及设施）")
+
+    def by_plan(n: Node) -> tuple[str, str]:
+        return ("plan:" + (n.plan or ""), plan_names.get(n.plan or "", n.plan or ""))
+
+    def by_reason(n: Node) -> tuple[str, str] | None:
+        if n.id in with_pairs or not n.orphan_reasons:
+            return None
+        reason = n.orphan_reasons[0]
+        return (f"orphan:{n.plan}:{reason}", ORPHAN_REASONS.get(reason, reason))
+
+    def by_parallel(n: Node) -> tuple[str, str] | None:
+        if n.id in duplicated or n.id not in parallel_family:
+            return None
+        return ("parallel:" + parallel_family[n.id], "并列任务组")
+
+    facilities = Fold("facility", by_top, "{name}类 · {n}种", view == "start", lambda n: {"facility": top[n.id].label})
+    departments = Fold("department", by_family, "{name} · {n}个部门", False, lambda n: {"function": n.family or ""})
+    small = [Fold("indicator", lambda n: ("indicator", "量化指标"), "{name} · {n}项", True),
+             Fold("regulation", lambda n: ("regulation", "法规文件"), "{name} · {n}部", True),
+             Fold("collective", lambda n: ("collective", "集合性单位"), "{name} · {n}个", True)]
+    plans = Fold("task", by_plan, "{name} · {n}项任务", True, lambda n: {"plan": n.plan or ""})
+    if view in ("start", "sharing"):
+        return [facilities, departments]
+    if view == "quality":
+        return [Fold("task", by_reason, "{name} · {n}项", True), Fold("task", by_parallel, "{name} · {n}项", True),
+                plans]
+    if view == "dependencies":
+        return [plans]
+    if "department" in root_kinds:          # a department's duties, by the facility types they concern
+        tasks = Fold("task", by_category, "{name} · {n}项任务", True, lambda n: {"facility": category[n.id]}
+                     if n.id in category else {})
+    else:
+        tasks = Fold("task", by_lead, "{name} · {n}项", True,
+                     lambda n: {"focus": lead[n.id].id} if n.id in lead else {})
+    return [*small, tasks, facilities, departments, plans]
+
+
+def _families_of(graph: Graph, kind: str) -> dict[str, str]:
+    """Each node linked by `kind` edges → the smallest id of its connected group (one key per group)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for e in graph.edges.values():
+        if e.kind == kind:
+            a, b = find(e.source), find(e.target)
+            parent[max(a, b)] = min(a, b)
+    return {x: find(x) for x in parent}
+
+
+def _top_types(tree: dict[str, Node]) -> dict[str, Node]:
+    """Each facility type's top-level type (交通运输, 人员密集场所 …), following skos:broader."""
+    top: dict[str, Node] = {}
+    for iri in tree:
+        current, seen = iri, set()
+        while tree[current].broader in tree and current not in seen:
+            seen.add(current)
+            current = tree[current].broader or ""
+        top[iri] = tree[current]
+    return top
+
+
+def _leads(graph: Graph) -> dict[str, Node]:
+    lead: dict[str, Node] = {}
+    for e in sorted(graph.edges.values(), key=lambda e: (("lead", "co-responsible", "collective").index(e.kind)
+                                                          if e.kind in RESPONSIBILITY else 9, e.target)):
+        if e.kind in RESPONSIBILITY and e.source not in lead:
+            lead[e.source] = graph.nodes[e.target]
+    return lead
+
+
+def _task_categories(graph: Graph, top: dict[str, Node]) -> dict[str, str]:
+    """Each duty's facility category: of the top-level types its facility types fall under, the one most
+    duties of the view share (so the groups are few and large)."""
+    tops: dict[str, set[str]] = {}
+    for e in graph.edges.values():
+        if e.kind == "concerns" and e.target in top:
+            tops.setdefault(e.source, set()).add(top[e.target].label)
+    counts = Counter(label for labels in tops.values() for label in labels)
+    return {task: min(labels, key=lambda label: (-counts[label], label)) for task, labels in tops.items()}
