@@ -16,7 +16,7 @@ from .unit_names import is_bare_kind, is_name_list, is_unit_list
 OPEN, CLOSE = "（([【〔", "）)]】〕"
 _KEY = re.compile(
     r"(?P<key>(?:牵头|主责|主办|配合|协同|协办|参与|协助|责任|承办|负责|实施|落实|主要责任|分管|联系|包抓|包联)(?:负责|责任)?"
-    r"(?:省|市|区|县)?(?:单位|部门|领导|主体|人)|部门分工|责任分工|任务分工"
+    r"(?:省|市|区|县)?(?:单位|部门|领导|主体|人)(?:[及和、](?:责任人|负责人|责任领导))?|部门分工|责任分工|任务分工"
     r"|完成(?:时限|时间|期限)|时限要求|时间节点|时限|时间)\s*[：:]"
 )
 _VERBS = r"(?:按职责分工|按照职责分工|按职责|分别|共同|各自|依职责)?"
@@ -76,7 +76,12 @@ class Duty:
     start: int       # character offset of the duty's words in the text it was found in
 
 
+# 责任单位及责任人：…市公安消防支队主要领导: the post after the last unit names whom in it, not another unit
+_POST = re.compile(r"(?<=[\u4e00-\u9fff])(?:主要领导|主要负责人|主要负责同志|分管领导|负责同志)(?=[、，,；;。\s]|$)")
+
+
 def role_of_key(key: str) -> str:
+    key = re.split(r"[及和、]", key)[0]       # 责任单位及责任人 names units first
     if "领导" in key or key.endswith("人"):
         return "persons"
     if "分工" in key:
@@ -127,7 +132,7 @@ def read_keyed(text: str) -> Roles | None:
         value = text[key.end(): following.start() if following else len(text)].strip("；;，,。 \t")
         role = role_of_key(key.group("key"))
         if role in ("lead", "support", "units", "clauses"):
-            clauses = read_clauses(value, declared=True)
+            clauses = read_clauses(_POST.sub("", value), declared=True)
             if clauses is None:
                 return None
             if role != "clauses":
@@ -269,10 +274,30 @@ def _by_sentences(text: str, position: int, subjects: bool = False) -> list[Duty
             body = _strip_words(sentence)
             if body:
                 duties.append(Duty(body, roles, start + len(sentence) - len(sentence.lstrip())))
+        elif subjects and (several := _clause_duties(sentence, start)):
+            duties.extend(several)
         elif subjects and (subject := subject_roles(sentence)) is not None and _strip_words(sentence):
             duties.append(Duty(_strip_words(sentence), subject, start + len(sentence) - len(sentence.lstrip())))
         start = index + 1
     return duties
+
+
+_RESPONSIBLE = re.compile(r"^(?P<names>[^，。；,;：:（）()“”]{2,40}?)负责")
+
+
+def _clause_duties(sentence: str, start: int) -> list[Duty]:
+    """`A负责甲镇，B负责乙街道，C负责丙街道。`: several clauses of one sentence, each with a unit as the subject of
+    负责, are several duties (an area divided among bodies), not one."""
+    duties: list[Duty] = []
+    offset = 0
+    for clause in re.split(r"(?<=[，,：:])", sentence):
+        match = _RESPONSIBLE.match(clause.strip())
+        if match and is_unit_list(match.group("names")) and not is_bare_kind(match.group("names")):
+            body = _strip_words(clause)
+            at = start + offset + len(clause) - len(clause.lstrip())
+            duties.append(Duty(body, Roles(units=match.group("names"), written=match.group("names")), at))
+        offset += len(clause)
+    return duties if len(duties) >= 2 else []
 
 
 def subject_roles(sentence: str) -> Roles | None:

@@ -12,7 +12,8 @@ HEADER_MEANINGS: list[tuple[str, tuple[str, ...]]] = [
     ("support", ("配合单位", "配合部门", "协办单位", "协办部门", "参与单位", "参与部门", "协助单位", "协同单位", "配合")),
     # bodies that score or check the work (评分部门): named in the row, never responsible for it
     ("scorer", ("评分部门", "评分单位", "考评部门", "考评单位", "考核部门", "考核单位", "督查部门", "督查单位", "督办单位")),
-    ("units", ("主要责任单位", "主要责任部门", "责任部门", "责任单位", "责任主体", "承办单位", "负责单位", "实施单位", "落实单位", "负责部门")),
+    ("units", ("主要责任单位", "主要责任部门", "责任部门", "责任单位", "责任主体", "承办单位", "负责单位", "实施单位", "落实单位", "负责部门",
+               "责任科室", "责任处室", "承担处室", "责任股室")),
     ("deadline", ("完成时限", "完成时间", "时间节点", "时限", "进度安排", "完成期限", "时间要求", "时间安排", "完成节点", "时间进度",
                    "完成时间节点")),
     ("requirements", ("工作要求", "工作标准", "具体要求", "考核要求", "工作目标")),
@@ -29,6 +30,9 @@ def header_meaning(cell: str) -> str | None:
     for meaning, words in HEADER_MEANINGS:
         if any(compact == w or (w in compact and len(compact) <= len(w) + 4) for w in words):
             return meaning
+    first = re.split(r"[与及和]", compact, maxsplit=1)[0]
+    if first and first != compact:     # 责任主体与协同单位, 责任单位及责任人: the first part names the column
+        return header_meaning(first)
     return None
 
 

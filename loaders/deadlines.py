@@ -51,6 +51,15 @@ def split_trailing_deadline(line: str) -> tuple[str, str | None]:
     return head.rstrip(), match.group("deadline").strip()
 
 
+_LEADING = re.compile(r"^\s*(?P<deadline>\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?\s*(?:底前|以前|前|底))\s*[，,]")
+
+
+def leading_deadline(text: str) -> str:
+    """`2009年底前，完成…`: a deadline that opens the statement (a plan that dates each item first), else ''."""
+    match = _LEADING.match(text)
+    return match.group("deadline") if match else ""
+
+
 def _iso(y: str | None, m: str | None, d: str | None) -> str | None:
     if not y:
         return None

@@ -130,5 +130,6 @@ def _finish(plan: PlanRecord, text: str) -> PlanRecord:
     if not place_of(plan.title):
         plan.jurisdiction = plan.jurisdiction or place_of(plan.issuer)
     finalise(plan, text)
+    plan.text = plan.text or text
     plan.level = plan.level or plan.issuer_level
     return plan

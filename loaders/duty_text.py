@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from .assignments import Duty, Roles, split_duties
-from .deadlines import parse_deadline
+from .deadlines import leading_deadline, parse_deadline
 from .errors import LoadError
 from .metadata import title_from_text
 from .records import PlanRecord, TaskRecord
@@ -20,7 +20,7 @@ LABELS: list[tuple[int, re.Pattern[str]]] = [
     (0, re.compile(r"^\s*(第[一二三四五六七八九十百]{1,4}[条章部分]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*")),
     (1, re.compile(r"^\s*([（(〔]\s*[一二三四五六七八九十]{1,3}\s*[）)〕])\s*")),
     (1, re.compile(r"^\s*(第[一二三四五六七八九十]{1,3}(?:阶段|步))\s*[：:]?\s*")),
-    (2, re.compile(r"^\s*(\d{1,3}\s*(?:[、﹒．]|\.(?!\d)))\s*")),
+    (2, re.compile(r"^\s*(\d{1,3}\s*(?:[、﹒．]|\.(?!\d)|\.(?=\d{4}年)))\s*")),     # 1.2009年底前,完成…
     (3, re.compile(r"^\s*([（(]\s*\d{1,3}\s*[）)])\s*")),
     (4, re.compile(r"^\s*([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
 ]
@@ -177,6 +177,8 @@ def to_task(duty: Duty, label: str, block: Block, section: str | None, file: str
     listed = split_units(cell)
     persons = [p for p in re.split(r"[、，,；;\s]+", roles.persons) if p] + listed.persons
     first = block.line_at(duty.start)
+    if not roles.deadline and leading_deadline(duty.text):
+        roles = Roles(roles.lead, roles.support, roles.units, roles.persons, leading_deadline(duty.text), roles.written)
     raw = {"label": label, "text": block.text, "units": roles.written}
     raw.update({k: v for k, v in (("lead", roles.lead), ("support", roles.support), ("deadline", roles.deadline)) if v})
     return TaskRecord(

@@ -52,3 +52,4 @@ class PlanRecord:
     sections: list[tuple[str, str]] = field(default_factory=list)   # (kind, title) in document order
     variants: dict[str, str] = field(default_factory=dict)          # variant spelling -> canonical name in this plan
     warnings: list[str] = field(default_factory=list)
+    text: str = ""              # the document's text as read (the plan's citations are found in its preamble and narrative)

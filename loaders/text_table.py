@@ -9,7 +9,7 @@ responsible persons, a date the deadline, and the first long text the task."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .columns import HEADER_MEANINGS, header_meaning
 from .deadlines import is_deadline_text, parse_deadline
@@ -25,6 +25,7 @@ _WORDS = sorted({w for _, words in HEADER_MEANINGS for w in words} | set(_OTHER_
 _NUMBER = re.compile(r"^[（(]?(\d{1,4})[）)]?[.、．]?$")
 _SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")
 _UNIT_MEANINGS = ("lead", "support", "units")
+_MILESTONE = re.compile(r"^(?:\d{4}年)?\d{1,2}月(?:底|中旬|上旬|下旬|末)?(?:前|以前)?[\u4e00-\u9fff]{2,6}$")
 MAX_HEADER_LINE = 3000
 
 
@@ -34,6 +35,7 @@ class _Row:
     last: int
     cells: list[str] = field(default_factory=list)
     number: int | None = None
+    sub_row: bool = False       # a second task line under merged 序号 and unit cells that are not repeated
 
 
 def _segment(compact: str) -> list[str] | None:
@@ -49,9 +51,13 @@ def _segment(compact: str) -> list[str] | None:
     return words
 
 
-def _meanings(words: list[str]) -> list[str] | None:
+def _meanings(words: list[str], numbered_only: bool = False) -> list[str] | None:
+    """Column meanings when the header has a task and a unit column. In a one-cell-per-line header that starts with
+    序号, a label we do not know right after it (民生实事, 项目) is the task column when no header word says so."""
     meanings = [header_meaning(w) or "other" for w in words]
     has_units = any(m in _UNIT_MEANINGS for m in meanings)
+    if numbered_only and "text" not in meanings and meanings[:2] == ["number", "other"]:
+        meanings[1] = "text"
     return meanings if len(words) >= 2 and "text" in meanings and has_units else None
 
 
@@ -73,19 +79,46 @@ def header_span(lines: list[str]) -> tuple[int, int, list[str], bool] | None:
         if meanings and len(words) >= 2:
             return index, index + 1, meanings, False
         if words and len(words) == 1:
-            run, end = [compact], index + 1
-            for offset, following in enumerate(lines[index + 1: index + 24], start=index + 1):
-                cell = re.sub(r"[\s|]+", "", following)
-                if not cell:
-                    continue          # a web page puts a blank line between cells
-                if len(_segment(cell) or []) != 1 and not header_meaning(cell):
-                    break           # 牵头责任单位 is one cell, though made of two header words
-                run.append(cell)
-                end = offset + 1
-            meanings = _meanings(run)
-            if meanings:
-                return index, end, meanings, True
+            found = _header_run(lines, index, compact)
+            if found:
+                return index, *found
     return None
+
+
+def _header_run(lines: list[str], index: int, first: str) -> tuple[int, list[str], bool] | None:
+    """A header copied one cell per line: header words, labels we do not know (民生实事, 是否达序) and words broken
+    over two lines (责任 / 领导); it ends at the first cell that holds data (a 序号, a sentence, a unit)."""
+    run, end = [first], index + 1
+    for offset, following in enumerate(lines[index + 1: index + 30], start=index + 1):
+        cell = re.sub(r"[\s|]+", "", following)
+        if not cell:
+            continue          # a web page puts a blank line between cells
+        broken = len(cell) <= 4 and header_meaning(run[-1] + cell)       # 责任 / 科室
+        if _NUMBER.match(cell) or not (len(_segment(cell) or []) == 1 or header_meaning(cell) or _is_label(cell) or broken):
+            break           # 牵头责任单位 is one cell, though made of two header words
+        run.append(cell)
+        end = offset + 1
+    meanings = _meanings(_rejoin(run), numbered_only=True)
+    return (end, meanings, True) if meanings else None
+
+
+def _is_label(cell: str) -> bool:
+    """A short header label we do not know: no sentence punctuation, not a number, unit list or person's name."""
+    return (len(cell) <= 10 and not re.search(r"[，,。；;：:、]", cell) and not _NUMBER.match(cell)
+            and not _SECTION.match(cell) and not is_unit_list(cell) and not is_person_name(cell))
+
+
+def _rejoin(run: list[str]) -> list[str]:
+    """责任 / 领导 → 责任领导: a cell that means nothing alone and, with the next one, makes a header word (the next
+    one not a header word of its own: 民生实事 / 责任单位 are two columns, 攻坚目标 / 任务 one)."""
+    out: list[str] = []
+    for cell in run:
+        alone = header_meaning(cell) is not None and len(cell) > 2
+        if out and not alone and not header_meaning(out[-1]) and not _segment(out[-1]) and header_meaning(out[-1] + cell):
+            out[-1] += cell
+        else:
+            out.append(cell)
+    return out
 
 
 def looks_like(text: str) -> bool:
@@ -166,7 +199,7 @@ def parse(text: str, file: str, plan_id: str) -> PlanRecord:
     rows, sections = _rows(lines, start, one_per_line)
     columns = _Columns.of(meanings)
     used: set[int] = set()
-    for row in rows:
+    for row in (part for whole in rows for part in _sub_rows(whole, columns)):
         section = next((s for at, s in reversed(sections) if at < row.first), None)
         task = _to_task(row, columns, section, file, used)
         if task is not None:
@@ -190,6 +223,8 @@ class _Columns:
     has_persons: bool = True
     has_deadline: bool = True
     text_first: bool = False
+    unit_blocks: int = 1
+    deadline_last: bool = False
 
     @classmethod
     def of(cls, meanings: list[str]) -> _Columns:
@@ -200,7 +235,13 @@ class _Columns:
         return cls([m for m in meanings if m in _UNIT_MEANINGS],
                    sum(1 for m in before_text if m in ("other", "requirements")),
                    "scorer" in meanings[last_unit:], "deadline" in meanings[last_unit:],
-                   "persons" in meanings, "deadline" in meanings, meanings.index("text") < last_unit)
+                   "persons" in meanings, "deadline" in meanings, meanings.index("text") < last_unit,
+                   _runs(meanings, _UNIT_MEANINGS), meanings[-1] == "deadline")
+
+
+def _runs(meanings: list[str], kinds: tuple[str, ...]) -> int:
+    """How many separate runs of adjacent columns of these kinds the header has (牵头 | 配合 is one run)."""
+    return sum(1 for i, m in enumerate(meanings) if m in kinds and (i == 0 or meanings[i - 1] not in kinds))
 
 
 def _sorted_cells(row: _Row, columns: _Columns) -> tuple[list[str], list[str], list[str], str]:
@@ -211,10 +252,18 @@ def _sorted_cells(row: _Row, columns: _Columns) -> tuple[list[str], list[str], l
     persons: list[str] = []
     deadline = ""
     after_units: list[str] = []
+    blocks, previous_unit = 0, False
     for cell in row.cells:
-        if _is_units(cell) and (texts or not (_looks_like_text(cell) or columns.text_first)):
+        unit_like = _is_units(cell) and (texts or not (_looks_like_text(cell) or columns.text_first))
+        if unit_like and (previous_unit or blocks < columns.unit_blocks):
             units.append(cell)      # before the task a unit-like cell is the task (建设美丽牧场) when units come after
-            after_units = []
+            after_units = []        # a unit cell may span lines (one unit a line); past the unit columns it is text
+            blocks, previous_unit = blocks + (not previous_unit), True
+            continue
+        previous_unit = False
+        if unit_like:
+            texts.append(cell)      # 成功创建首批浙江省美丽城镇 in a 目标 column after the units
+            after_units.append(cell)
         elif is_deadline_text(cell) and not deadline and (columns.has_deadline or re.search(r"年|月|长期", cell)):
             deadline = cell          # before persons: 全年 would pass for a name (全 is a surname)
         elif columns.has_persons and _is_persons(cell):     # 万亩 in a 单位 column is no one's name
@@ -230,6 +279,25 @@ def _sorted_cells(row: _Row, columns: _Columns) -> tuple[list[str], list[str], l
     return texts, units, persons, deadline
 
 
+def _sub_rows(row: _Row, columns: _Columns) -> list[_Row]:
+    """A row that goes on after its last column (the deadline) holds a second task of the same item whose 序号 and
+    unit cells are merged with the first's: 开工建设县老年养护楼。| 县民政局 | 5月底前动工 | 开工建设老年大学。| 12月底前."""
+    if not columns.deadline_last:
+        return [row]
+    for at, cell in enumerate(row.cells[1:-1], start=1):
+        following = row.cells[at + 1]
+        if _dated(cell) and not _dated(following) and not _is_units(following) and len(following) >= 6 and row.cells[at + 2:]:
+            first = _Row(row.first, row.last, row.cells[: at + 1], row.number)
+            rest = _sub_rows(_Row(row.first, row.last, row.cells[at + 1:]), columns)
+            return [first] + [replace(part, sub_row=True) for part in rest]
+    return [row]
+
+
+def _dated(cell: str) -> bool:
+    """A deadline cell, also a milestone (5月底前动工, 9月投入使用): a date and a few words."""
+    return is_deadline_text(cell) or bool(_MILESTONE.match(cell))
+
+
 def _task_text(texts: list[str], at: int) -> str:
     """The task cell: the one at the header's position, unless that is a bare figure or unit of measure (a merged
     cell left out of the row shifts the rest), when the longest text is taken."""
@@ -241,7 +309,7 @@ def _task_text(texts: list[str], at: int) -> str:
 
 def _to_task(row: _Row, columns: _Columns, section: str | None, file: str, used: set[int]) -> TaskRecord | None:
     texts, units, persons, deadline = _sorted_cells(row, columns)
-    if not units or not texts:
+    if not texts or not units and not row.sub_row:
         return None
     number = row.number if row.number is not None and row.number not in used else max(used, default=0) + 1
     used.add(number)

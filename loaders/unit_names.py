@@ -19,6 +19,8 @@ _BODY_END = re.compile("(?:" + "|".join(sorted(_BODY_ENDINGS, key=len, reverse=T
 _NOT_IN_NAME = re.compile(
     r"^(?:含|包括|不含|除)|[。；;：:！？!?“”\"《》]|加强|推进|推动|开展|落实|完善|建立|健全|组织(?!部)|实施|做好|确保|提升|提高|加快|深化|强化|"
     r"严格|全面|积极|认真|及时|要求|负责|配合|牵头|按照|根据|通过|进行|\d{4}年"
+    # a target that ends like a body (成功创建…美丽城镇, 开工建设老年大学) opens with its verb
+    r"|^(?:成功|创建|开工|新建(?!区)|建成|完成|启动|新增|打造|争创|创成|力争|争取|迁建|扩建|改建)"
 )
 _BRACKETED_TAIL = re.compile(r"[（(〔【\[][^（）()〔〕【】\[\]]*[）)〕】\]]$")
 # Bodies of the level below a city that lists drop the prefix of (not enterprises, streets or towns).
