@@ -10,6 +10,7 @@ from dutygraph.loaders.units import lead_of
 from dutygraph.loaders.records import Deadline, PlanRecord, TaskRecord
 
 from . import namespaces as ns
+from .citations import document_iri, find_plan_citations
 from .entities import extract
 from .store import GraphPayload
 from .unit_identity import PlanUnits, ResolvedUnit, plan_units, resolve_department
@@ -81,6 +82,7 @@ def plan_triples(plan: PlanRecord) -> GraphPayload:
         out.append((plan_node, _dg("issuerLevel"), _zh(plan.issuer_level)))
     if getattr(plan, "doc_number", ""):
         out.append((plan_node, _dg("docNumber"), _zh(plan.doc_number)))
+    out += _citation_triples(plan_node, plan)
     if getattr(plan, "date", ""):
         out.append((plan_node, _n(ns.DCT + "issued"), _iso_date(plan.date)))
     section_nodes: dict[tuple[str, str], ox.NamedNode] = {}
@@ -163,6 +165,23 @@ def _task_triples(plan, task: TaskRecord, plan_node, section_nodes, units: _Unit
         out += _deadline(node, task.deadline)
     out += _entity_triples(node, task)
     return [t for t in out if t is not None]
+
+
+def _citation_triples(plan_node: ox.NamedNode, plan: PlanRecord) -> list[Triple]:
+    """What the plan rests on (its 根据/按照 preamble and narrative): plan dg:implements each cited document and
+    dg:drafts each one it orders written; one node per document across plans, shared with the duties' citations."""
+    out: list[Triple] = []
+    for citation in find_plan_citations(plan.text, plan.title, plan.doc_number):
+        if citation.role == "self":
+            continue
+        doc = _n(document_iri(citation))
+        out += [(plan_node, _dg("implements" if citation.role == "cited" else "drafts"), doc),
+                (doc, RDF_TYPE, _dg("Regulation"))]
+        if citation.title:
+            out.append((doc, DCT_TITLE, _zh(citation.title)))
+        if citation.number:
+            out.append((doc, _dg("docNumber"), _zh(citation.number)))
+    return out
 
 
 def _entity_triples(node: ox.NamedNode, task: TaskRecord) -> list[Triple]:

@@ -1,422 +1,361 @@
-"""Duplicated duties (the same action on the same object, written twice in one plan) versus parallel
-families (one template repeated for different facilities or departments).
+"""Duplicated and overlapping duties within one plan, told apart from parallel ones (issue 17).
 
-Lexical similarity only finds candidates (sparse TF-IDF top-k, per plan and kind, never all pairs);
-the verdict compares the object slots: when each side names an object the other lacks (a facility
-type, a place, an industry, a department), the two are parallel; otherwise a near-identical clause or
-statement makes them duplicates. The same order worded differently (两客一危 / 长途客运车辆、旅游客车、
-危险物品运输车辆; a short duty inside a long paragraph) is found on single orders (comma parts): their
-action class and facility concepts (ontology/facilities.ttl, graph/paraphrases.py) must agree, and the
-part with less content must be mostly contained in the other."""
+A finding is about two duties and says which of four things a reader would call it:
+* `duplicate` — the same action on the same object and scope, twice (two duties of one kind that contain
+  each other);
+* `overlap` — one duty's scope contains the other's, or they share an identical sub-duty;
+* `restates` — a narrative measure (Lintong 二、主要任务) restating a table task or schedule item;
+* `parallel` — one wording template on a different object, facility type or phase: never a duplicate.
+
+Duties are compared clause by clause (numbered sub-items, sentences and their comma parts), on the
+statement: a requirement clause (工作要求) can complete a match with a statement clause, two requirement
+clauses alone never make one, and a clause near-copied in BOILERPLATE_DUTIES duties of the plan is template
+text (专家论证评审和中期评估资料齐全…, 按计划完成隐患整改) and decides nothing. Containment is measured on
+character bigrams weighted by their rarity among the plan's clauses, after phrasing words (积极, 大力 …) are
+dropped, so 积极推进安全生产标准化建设 is found inside a longer sentence. A contained clause still orders
+something else when the action class differs (neither kind), or when the objects are disjoint, a template
+slot is filled with another object, phase (启动 / 完成) or document (对总体规划 / 对…发展规划): then the pair is
+parallel, with the slot. Whole statements alike but for their objects are parallel too. Candidates come from
+sparse TF-IDF top-k (over clauses and over statements), never all pairs."""
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
-from .paraphrases import (ACTION_CLASSES, ASPECTS, CLAUSE_FINAL_ACTIONS, COMPOSITE_FACILITIES, FILLER_WORDS,
-                          PRODUCT_TYPES, TEXT_EXPANSIONS, WEAK_ACTIONS, WORD_SYNONYMS)
+from .paraphrases import PHASE_WORDS, PHASES, PHRASING_WORDS, PRODUCT_TYPES, TEXT_EXPANSIONS, Slots, different_kinds, is_object, slots, task_objects
 from .textsim import content_tokens, tfidf_matrix, top_k_pairs
-from .vocabulary import vocabulary
 
-CANDIDATE_THRESHOLD = 0.3
-PARALLEL_THRESHOLD = 0.45
-TEMPLATE_THRESHOLD = 0.85
-CLAUSE_DUPLICATE = 0.7
-STATEMENT_DUPLICATE = 0.7
-_OBJECT_SUFFIX = re.compile(
-    r"(场所|设施|设备|企业|项目|工程|行业|学校|医院|车站|机构|场馆|景区|饭店|超市|商场|市场|楼宇|建筑|房屋|管道|管网|"
-    r"管线|隧道|桥梁|道路|公路|车辆|船舶|码头|港口|水库|矿山|园区|社区|乡镇|街道|农村|展馆|博物馆|养老院|体育馆|影剧院|"
-    r"网吧|宗教|地铁|电梯|锅炉|燃气|电力|供水|排水|通信|危化品|危险化学品|烟花爆竹|金属冶炼|建筑施工|交通运输)$"
-)
-_CLAUSE_SPLIT = re.compile(r"(?:^|[；;。\n])\s*(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)])?")
-CLAUSE_MIN_TOKENS = 3
-# Leading verbs: two clauses with different actions (启动 / 完成, 建设 / 管理) are never duplicates.
-ACTIONS = frozenset(
-    "制定 制修订 修订 编制 建立 建设 建成 完善 健全 开展 组织 督促 督查 监督 推进 推动 推行 落实 实施 加强 提升 设置 配置 配备 "
-    "排查 整治 治理 检查 评估 审核 打击 查处 取缔 关闭 启动 完成 拟定 征求 印发 迎接 形成 摸排 绘制 发布 出台 引导 鼓励 "
-    "培育 发展 规定 淘汰 消除 负责 回复 整合 梳理 合理布局 构建 搭建 升级 优化 改进 规范 明确 统筹 强化 深化 持续 严格 执行 "
-    "理顺 拟定 研究 指导 开展 建立健全 依法依规 针对 按照 对照 结合 制作 试点 推广 完善 编制 审查".split()
-)
-BOILERPLATE_TASKS = 3   # a clause repeated in this many duties is template text, not evidence
-# Slot matching (one order worded differently): candidate clause pairs come from the normalised clause
-# TF-IDF at SLOT_CANDIDATE; the clause with less content must be SLOT_CONTAINMENT contained in the other.
-SLOT_CANDIDATE = 0.3
-SLOT_CONTAINMENT = 0.6
-TEMPLATE_COPY = 0.85     # a clause with near-copies (this cosine) in BOILERPLATE_TASKS duties is template text
+CONTAINMENT = 0.65          # weighted share of the smaller clause's bigrams found in the other
+RESTATES = 0.85             # a measure clause this close to a task clause restates it
+CANDIDATE_COSINE = 0.2      # clause TF-IDF cosine for a candidate pair
+CANDIDATES_PER_CLAUSE = 12
+BOILERPLATE_DUTIES = 3      # a clause near-copied in this many duties is template text
+COPY_COSINE = 0.3           # near copies are looked for among clause pairs this alike
+NEAR_COPY = 0.8             # difflib ratio of two clauses that are copies of one another
+SHORT_BIGRAMS = 10          # a clause shorter than this matches by chance more easily …
+SHORT_MARGIN = 0.05         # … so it must be this much more contained
+MIN_BIGRAMS = 5             # shorter clauses say too little to decide on
+PART_MIN_CHARS = 7          # a comma part is compared on its own from this many characters
+REQUIREMENT_DISCOUNT = 0.9  # confidence of a match that rests on a requirement clause
+TEMPLATE_COSINE = 0.45      # whole statements this alike, with another object, are one template
+TEMPLATE_WORDING = 0.85     # … or this alike once their object words are left out
+KIND_ORDER = {"task": 0, "measure": 1, "schedule": 2}
+
+_ITEM = re.compile(r"(?:\d{1,2}\s*[.．、﹒](?!\d)|[（(]\d{1,2}[）)])")
+_SENTENCE = re.compile(r"[。；;！？\n]")
+_PREPOSITION = re.compile(r"^(?:对|在|将|把|为|按照|根据|依据|针对|围绕|结合)")   # 对各街办…: no order of its own
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_PHRASING = re.compile("|".join(sorted(PHRASING_WORDS, key=len, reverse=True)))
 
 
 @dataclass(frozen=True)
 class Finding:
+    """Two duties (ordered by kind and number; for `restates` the measure first), what a reader would call
+    the pair, and why."""
     tasks: tuple[str, ...]
-    kind: str            # duplicate | parallel
-    score: float
+    kind: str               # duplicate | overlap | restates | parallel
+    score: float            # confidence, 0–1; lists are sorted by it
     evidence: str
+    shared: tuple[str, ...] = ()   # content words both clauses carry
+    slot: str = ""                 # for parallel: what differs (object/slot/phase), e.g. "养老机构/展馆"
 
     def as_json(self) -> dict[str, Any]:
-        return {"tasks": list(self.tasks), "kind": self.kind, "score": round(self.score, 3), "evidence": self.evidence}
-
-
-def clauses(text: str) -> list[str]:
-    """Numbered items and sentences of a statement (1.… 2.…; …。); a long sentence is also cut at its
-    commas, since PDF plans pack several orders into one sentence."""
-    out: list[str] = []
-    for sentence in _CLAUSE_SPLIT.split(text):
-        sentence = sentence.strip(" ，,")
-        if len(sentence) < 4:
-            continue
-        out.append(sentence)
-        if len(sentence) > 40:
-            out += [part.strip() for part in re.split(r"[，,]", sentence) if len(part.strip()) >= 8]
-    return out
-
-
-def order_parts(text: str) -> list[list[str]]:
-    """The single orders of a statement, sentence by sentence (numbered items and sentences), each sentence
-    cut at its commas: these plans write one order per comma part (「加强X管理，严防Y」 is two orders)."""
-    out = []
-    for sentence in _CLAUSE_SPLIT.split(text):
-        parts = [part.strip() for part in re.split(r"[，,]", sentence)]
-        parts = [part for part in parts if len(part) >= 6]
-        if parts:
-            out.append(parts)
-    return out
-
-
-def _order_slots(text: str) -> list[tuple[str, Slots]]:
-    """Each order part with its slots; a part naming no object orders something about the object of the
-    part before it in the same sentence (「实施两客一危专项治理，强制安装监控装置」)."""
-    out = []
-    for sentence in order_parts(text):
-        before: Slots | None = None
-        for part in sentence:
-            slot = slots(part)
-            if not slot.objects and before is not None and before.objects:
-                slot = replace(slot, objects=before.objects, kinds=before.kinds, inherited=True,
-                               words=slot.words + tuple("@" + o[len(FAC):] for o in sorted(before.objects)))
-            out.append((part, slot))
-            before = slot
-    return out
-
-
-@lru_cache(maxsize=100_000)
-def action_of(clause: str) -> str | None:
-    """The clause's leading action verb, if it starts with one (after adverbs like 全面, 定期)."""
-    from .tokenize import tokens
-
-    for token in tokens(clause)[:4]:
-        if token in ACTIONS:
-            return token
-    return None
-
-
-@lru_cache(maxsize=100_000)
-def _is_object(token: str) -> bool:
-    vocab = vocabulary()
-    return token in vocab.facility_labels or _OBJECT_SUFFIX.search(token) is not None or token in _unit_labels()
-
-
-@lru_cache(maxsize=1)
-def _unit_labels() -> frozenset[str]:
-    return frozenset(label for (_, label) in vocabulary().units)
-
-
-FAC = "https://w3id.org/dutygraph/facility/"
-_WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+        return {"tasks": list(self.tasks), "kind": self.kind, "score": round(self.score, 3),
+                "confidence": round(self.score, 3), "evidence": self.evidence, "shared": list(self.shared),
+                "slot": self.slot}
 
 
 @dataclass(frozen=True)
-class Slots:
-    """What a clause orders: its action classes, the facility concepts it names, and its content words
-    normalised (facility labels to their concept, verbs to their action class, synonyms to one spelling)."""
-    actions: frozenset[str]
-    objects: frozenset[str]
-    words: tuple[str, ...]
-    kinds: frozenset[tuple[str, str]] = frozenset()   # (concept, qualifier) when a label narrows it
-    products: frozenset[str] = frozenset()            # kinds of document or system it produces
-    aspects: frozenset[str] = frozenset()             # hazards, risks, seismic safety …
-    inherited: bool = False                           # objects taken from the part before it
+class Clause:
+    """One unit of a duty compared on its own: a numbered item, a sentence or a comma part. Its slots are
+    read only when a candidate pair needs them (jieba on every unit would double the cost)."""
+    owner: int
+    text: str
+    requirement: bool
+    grams: frozenset[str]
+    own: frozenset[str] = frozenset()     # the row's facility concepts, for a unit that names none
+
+    @property
+    def slots(self) -> Slots:
+        return slots(self.text)
+
+    @property
+    def actions(self) -> frozenset[str]:
+        return self.slots.actions
+
+    @property
+    def objects(self) -> frozenset[str]:
+        return self.slots.objects or self.own
+
+    @property
+    def inherited(self) -> bool:
+        return not self.slots.objects and bool(self.own)
 
 
-def _different_kinds(a: Slots, b: Slots, shared: Iterable[str]) -> bool:
-    """Both clauses narrow a shared concept, differently (城市桥梁 / 公路桥梁): different objects."""
-    for concept in shared:
-        qa = {q for c, q in a.kinds if c == concept}
-        qb = {q for c, q in b.kinds if c == concept}
-        if qa and qb and not qa & qb:
-            return True
-    return False
+def sentences(text: str) -> list[str]:
+    """Numbered items and sentences of a statement (1.… 2.…; …。), each with six Chinese characters or more."""
+    out = []
+    for sentence in _SENTENCE.split(text):
+        for piece in _ITEM.split(sentence):
+            piece = piece.strip(" ，,：:、")
+            if len(_HAN.findall(piece)) >= 6:
+                out.append(piece)
+    return out
 
 
-def _concepts(concept: str) -> tuple[str, ...]:
-    """A facility concept, or the concepts an abbreviation stands for (两客一危 → 客运车辆, 危险货物运输车辆)."""
-    parts = COMPOSITE_FACILITIES.get(concept[len(FAC):]) if concept.startswith(FAC) else None
-    return tuple(FAC + p for p in parts) if parts else (concept,)
+def clauses(text: str) -> list[str]:
+    """Sentences and, for a sentence of several comma parts, each substantial part: these plans write one
+    order per comma part, and a measure sentence often restates one part of a task."""
+    out = []
+    for clause in sentences(text):
+        out.append(clause)
+        parts = [p.strip() for p in re.split(r"[，,]", clause)]
+        if len(parts) > 1:
+            out += [p for p in parts if len(_han(p)) >= PART_MIN_CHARS and not _PREPOSITION.match(p)]
+    return out
 
 
 @lru_cache(maxsize=200_000)
-def slots(clause: str) -> Slots:
-    from .tokenize import tokens
-
-    vocab = vocabulary()
+def _han(text: str) -> str:
     for short, full in TEXT_EXPANSIONS.items():
-        clause = clause.replace(short, full)
-    every = tokens(clause)
-    raw = [t for t in every if _WORDY.search(t)]
-    actions = {ACTION_CLASSES[t] for t in raw if t in ACTION_CLASSES}
-    for k, token in enumerate(every):          # 加强X管理， / 加强X管理。: the order is to manage X
-        if token in CLAUSE_FINAL_ACTIONS and (k + 1 == len(every) or not _WORDY.search(every[k + 1])):
-            actions.add(CLAUSE_FINAL_ACTIONS[token])
-    if not actions:
-        actions = {WEAK_ACTIONS[t] for t in raw if t in WEAK_ACTIONS}
-    objects: set[str] = set()
-    kinds: set[tuple[str, str]] = set()
-    for concept, label in _tag(clause, raw):
-        objects.update(_concepts(concept))
-        pref = vocab.facility_pref.get(concept, "")
-        if pref and pref in label and pref != label:      # 城市桥梁 / 公路桥梁: kinds of 桥梁
-            kinds.add((concept, label.replace(pref, "")))
-    words: list[str] = []
-    for token in content_tokens(clause):
-        if token in FILLER_WORDS:
-            continue
-        tagged = vocab.facility_labels.get(token)
-        if tagged:
-            words += ["@" + c[len(FAC):] for c in _concepts(tagged)]
-        elif token in ACTION_CLASSES:
-            words.append("#" + ACTION_CLASSES[token])
-        else:
-            words.append(WORD_SYNONYMS.get(token, token))
-    products = {kind for t in raw for suffix, kind in PRODUCT_TYPES.items() if t.endswith(suffix)}
-    aspects = {kind for t in raw for key, kind in ASPECTS.items() if key in t}
-    return Slots(frozenset(actions), frozenset(objects), tuple(words), frozenset(kinds), frozenset(products),
-                 frozenset(aspects))
+        text = text.replace(short, full)
+    return "".join(_HAN.findall(_PHRASING.sub("", text)))
 
 
-@lru_cache(maxsize=1)
-def _bracket_labels() -> tuple[tuple[str, str], ...]:
-    """Facility labels jieba cannot hold as one word (加油（气）站): matched as substrings."""
-    return tuple((label, concept) for label, concept in vocabulary().facility_labels.items()
-                 if any(ch in label for ch in "（）()、"))
+@lru_cache(maxsize=200_000)
+def bigrams(text: str) -> frozenset[str]:
+    han = _han(text)
+    return frozenset(han[k:k + 2] for k in range(len(han) - 1))
 
 
-def _tag(clause: str, words: list[str]) -> list[tuple[str, str]]:
-    """(concept, label) for the facility types a clause names — what facilities.tag_facilities finds, from
-    tokens already cut, with the bracketed labels prepared once."""
-    labels = vocabulary().facility_labels
-    found: dict[str, str] = {}
-    for token in words:
-        concept = labels.get(token)
-        if concept and concept not in found:
-            found[concept] = token
-    for label, concept in _bracket_labels():
-        if concept not in found and label in clause:
-            found[concept] = label
-    return list(found.items())
-
-
-def _uncovered(mine: Iterable[str], theirs: Iterable[str]) -> list[str]:
-    """My objects the other side does not name (a broader concept does not count: 高危行业 does not
-    cover 非煤矿山 when the other side's own subject is 交通运输)."""
-    theirs = set(theirs)
-    return [o for o in mine if o not in theirs]
-
-
-def _conflict(a: Iterable[str], b: Iterable[str]) -> bool:
-    """Each side names an object the other lacks: a template repeated for another facility."""
-    a, b = list(a), list(b)
-    return bool(_uncovered(a, b)) and bool(_uncovered(b, a))
-
-
-def _task_objects(task: dict[str, Any]) -> frozenset[str]:
-    labels = vocabulary().facility_labels
-    return frozenset(c for label in task.get("facility_types") or [] if label in labels
-                     for c in _concepts(labels[label]))
-
-
-def _statement(task: dict[str, Any]) -> str:
-    return task.get("text") or task.get("requirements") or ""
+def _clauses_of(tasks: list[dict[str, Any]]) -> list[Clause]:
+    """Every duty's units; a unit of a table row naming no facility takes the row's own, so a template
+    sub-item (督促企业制定…方案) belongs to the object of its row. A narrative measure ranges over many
+    topics: its facility list says nothing about one of its sentences."""
+    out = []
+    for i, task in enumerate(tasks):
+        own = task_objects(task) if task["kind"] != "measure" else frozenset()
+        seen: set[str] = set()
+        for requirement, source in ((False, task.get("text") or ""), (True, task.get("requirements") or "")):
+            for text in clauses(source):
+                if text in seen:
+                    continue
+                seen.add(text)
+                out.append(Clause(i, text, requirement, bigrams(text), own))
+    return out
 
 
 def find_in_plan(tasks: list[dict[str, Any]]) -> list[Finding]:
-    """Duplicate pairs and parallel families among the duties of one plan (compared within a kind)."""
-    findings: list[Finding] = []
-    by_kind: dict[str, list[dict[str, Any]]] = {}
-    for task in tasks:
-        if task["kind"] != "measure" and _statement(task):
-            by_kind.setdefault(task["kind"], []).append(task)
-    for group in by_kind.values():
-        findings += _find(group)
-    return findings
+    """Duplicate, overlap, restates and parallel pairs among the duties of one plan, across kinds, sorted
+    by confidence (highest first)."""
+    tasks = [t for t in tasks if (t.get("text") or t.get("requirements"))]
+    found = _Comparison(_clauses_of(tasks), tasks).findings()
+    found += _templates(tasks, {frozenset(f.tasks) for f in found})
+    return sorted(found, key=lambda f: (-f.score, f.tasks))
 
 
-def _find(tasks: list[dict[str, Any]]) -> list[Finding]:
-    docs = [content_tokens(_statement(t)) for t in tasks]
-    matrix = tfidf_matrix(docs)
-    clause_owner: list[int] = []
-    clause_docs: list[list[str]] = []
-    clause_text: list[str] = []
-    for i, task in enumerate(tasks):
-        units = clauses(_statement(task)) or [_statement(task)]
-        if task.get("text") and task.get("requirements"):
-            units += clauses(task["requirements"])
-        for clause in dict.fromkeys(units):
-            clause_owner.append(i)
-            clause_docs.append(content_tokens(clause))
-            clause_text.append(clause)
-    clause_matrix = tfidf_matrix(clause_docs)
-    best_clause: dict[tuple[int, int], tuple[float, int, int]] = {}
-    for ci, cj, score in top_k_pairs(clause_matrix, clause_matrix, k=8, threshold=CLAUSE_DUPLICATE):
-        a, b = clause_owner[ci], clause_owner[cj]
-        if a > b:
-            a, b, ci, cj = b, a, cj, ci
-        if a < b and len(clause_docs[ci]) >= CLAUSE_MIN_TOKENS and len(clause_docs[cj]) >= CLAUSE_MIN_TOKENS \
-                and score > best_clause.get((a, b), (0.0, 0, 0))[0]:
-            best_clause[(a, b)] = (score, ci, cj)
-    slot_owner: list[int] = []
-    slot_text: list[str] = []
-    slot_of: list[Slots] = []
-    for i, task in enumerate(tasks):
-        units = [_statement(task)] + ([task["requirements"]] if task.get("text") and task.get("requirements") else [])
-        for part, slot in dict.fromkeys(p for unit in units for p in _order_slots(unit)):
-            slot_owner.append(i)
-            slot_text.append(part)
-            slot_of.append(slot)
-    best_slot = _slot_matches(slot_owner, slot_of)
-    statement_sim: dict[tuple[int, int], float] = {}
-    for i, j, score in top_k_pairs(matrix, matrix, k=10, threshold=CANDIDATE_THRESHOLD):
-        if i < j:
-            statement_sim[(i, j)] = score
-    # Short templates (制定X安全管理标准) are mostly object: compare what is left without the objects.
-    objects = [[t for t in doc if _is_object(t)] for doc in docs]
-    templates = [[t for t in doc if not _is_object(t)] for doc in docs]
-    template_matrix = tfidf_matrix(templates, max_df=0.9)
-    template_pairs: set[tuple[int, int]] = set()
-    for i, j, score in top_k_pairs(template_matrix, template_matrix, k=10, threshold=TEMPLATE_THRESHOLD):
-        if i < j and objects[i] and objects[j] and set(objects[i]) != set(objects[j]) and len(templates[i]) >= 2:
-            template_pairs.add((i, j))
-            statement_sim[(i, j)] = max(statement_sim.get((i, j), 0.0), PARALLEL_THRESHOLD)
-    clause_key = [" ".join(d) for d in clause_docs]
-    key_owners: dict[str, set[int]] = {}
-    for owner, key in zip(clause_owner, clause_key):
-        key_owners.setdefault(key, set()).add(owner)
-    facilities = [set(t.get("facility_types") or []) for t in tasks]
-    first_action = [action_of((clauses(_statement(t)) or [_statement(t)])[0]) for t in tasks]
-    duplicates: list[Finding] = []
-    parallel_edges: list[tuple[int, int, float, str]] = []
-    task_objects = [_task_objects(t) for t in tasks]
-    for pair in sorted(set(statement_sim) | set(best_clause) | set(best_slot)):
-        i, j = pair
-        sim = statement_sim.get(pair, 0.0)
-        set_i, set_j = set(docs[i]), set(docs[j])
-        only_i = [t for t in dict.fromkeys(docs[i]) if t not in set_j]
-        only_j = [t for t in dict.fromkeys(docs[j]) if t not in set_i]
-        clause_match = best_clause.get(pair)
-        if clause_match:
-            score, ci, cj = clause_match
-            boilerplate = len(key_owners.get(clause_key[ci], ())) >= BOILERPLATE_TASKS
-            ci_only = set(clause_docs[ci]) - set(clause_docs[cj])
-            cj_only = set(clause_docs[cj]) - set(clause_docs[ci])
-            other_object = any(map(_is_object, ci_only)) and any(map(_is_object, cj_only))
-            if (not boilerplate and not other_object and len(clause_docs[ci]) >= 2
-                    and action_of(clause_text[ci]) == action_of(clause_text[cj])):
-                duplicates.append(Finding((tasks[i]["id"], tasks[j]["id"]), "duplicate", max(score, sim),
-                                          f"same action and object: 「{clause_text[ci]}」 / 「{clause_text[cj]}」"))
-                continue
-        slot_match = best_slot.get(pair)
-        template = sim >= PARALLEL_THRESHOLD and _conflict(task_objects[i], task_objects[j])
-        if slot_match and not template:
-            score, ci, cj, why = slot_match
-            duplicates.append(Finding((tasks[i]["id"], tasks[j]["id"]), "duplicate", max(score, sim),
-                                      f"same action and object ({why}): 「{slot_text[ci]}」 / 「{slot_text[cj]}」"))
-            continue
-        same_action = first_action[i] == first_action[j] or None in (first_action[i], first_action[j])
-        if sim >= PARALLEL_THRESHOLD and only_i and only_j and same_action:
-            objects_i = [t for t in only_i if _is_object(t)] or only_i
-            objects_j = [t for t in only_j if _is_object(t)] or only_j
-            parallel_edges.append((i, j, sim, f"same template, different objects: {'、'.join(objects_i[:3])} / {'、'.join(objects_j[:3])}"))
-        elif sim >= STATEMENT_DUPLICATE and first_action[i] == first_action[j]:
-            duplicates.append(Finding((tasks[i]["id"], tasks[j]["id"]), "duplicate", sim,
-                                      "one statement orders everything the other does"))
-    return duplicates + _families(tasks, parallel_edges)
-
-
-def _slot_matches(owner: list[int], found: list[Slots]) -> dict[tuple[int, int], tuple[float, int, int, str]]:
-    """Clause pairs of two duties that order the same action on the same object in other words: a shared
-    action class and facility concept, no object on each side that the other lacks, the smaller clause
-    mostly contained in the other (IDF-weighted, over normalised words), and neither clause template text
-    (near-copied in BOILERPLATE_TASKS duties). Best pair per duty pair: (containment, clause, clause, why)."""
-    if not found:
-        return {}
-    df: Counter[str] = Counter()
-    for slot in found:
-        df.update(set(slot.words))
-    n = len(found)
-    idf = {w: math.log((1 + n) / (1 + c)) + 0.1 for w, c in df.items()}
-
-    def contained(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-        sa, sb = set(a), set(b)
-        total = sum(idf[w] for w in sa)
-        return sum(idf[w] for w in sa & sb) / total if total else 0.0
-
-    matrix = tfidf_matrix([s.words for s in found])
-    candidates = list(top_k_pairs(matrix, matrix, k=8, threshold=SLOT_CANDIDATE))
-    own = [s.words[:len(s.words) - len(s.objects)] if s.inherited else s.words for s in found]
-    same: dict[tuple[str, ...], set[int]] = {}
-    for k, words in enumerate(own):
-        same.setdefault(words, set()).add(owner[k])
-    copies = {k: set(same[words]) for k, words in enumerate(own)}   # clause -> duties with a (near) copy
-    for ci, cj, score in candidates:
-        if score >= TEMPLATE_COPY:
-            copies[ci].add(owner[cj])
-    best: dict[tuple[int, int], tuple[float, int, int, str]] = {}
-    for ci, cj, _ in candidates:
-        a, b = owner[ci], owner[cj]
-        if a >= b or len(copies.get(ci, ())) >= BOILERPLATE_TASKS or len(copies.get(cj, ())) >= BOILERPLATE_TASKS:
-            continue
-        si, sj = found[ci], found[cj]
-        actions, objects = si.actions & sj.actions, si.objects & sj.objects
-        if not actions or not objects or _conflict(si.objects, sj.objects) or _different_kinds(si, sj, objects) \
-                or (si.products and sj.products and not si.products & sj.products) \
-                or (si.aspects and sj.aspects and not si.aspects & sj.aspects):
-            continue
-        if (si.inherited or sj.inherited) and not any(w[0] not in "#@" for w in set(si.words) & set(sj.words)):
-            continue        # an inherited object needs the part's own words to agree as well
-        score = max(contained(si.words, sj.words), contained(sj.words, si.words))
-        if score >= SLOT_CONTAINMENT and score > best.get((a, b), (0.0,))[0]:
-            labels = vocabulary().facility_pref
-            why = "、".join(sorted(actions)) + " / " + "、".join(sorted(labels.get(o, o) for o in objects))
-            best[(a, b)] = (score, ci, cj, why)
-    return best
-
-
-def _families(tasks: list[dict[str, Any]], edges: Iterable[tuple[int, int, float, str]]) -> list[Finding]:
-    """Parallel pairs joined into families (connected components): one finding per template."""
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    scores: dict[int, list[float]] = {}
-    evidence: dict[int, str] = {}
-    edges = list(edges)
-    for i, j, _, _ in edges:
-        parent[root(i)] = root(j)
-    for i, j, score, why in edges:
-        r = root(i)
-        scores.setdefault(r, []).append(score)
-        evidence.setdefault(r, why)
-    members: dict[int, list[int]] = {}
-    for node in list(parent):
-        members.setdefault(root(node), []).append(node)
+def _templates(tasks: list[dict[str, Any]], known: set[frozenset[str]]) -> list[Finding]:
+    """Parallel pairs read off whole statements of one kind: alike (TF-IDF cosine ≥ TEMPLATE_COSINE, or
+    ≥ TEMPLATE_WORDING once the object words are left out: 制定医院安全管理标准 / 制定养老院安全管理标准) and each
+    naming an object the other lacks, or one object, phase or document swapped for another."""
+    docs = [content_tokens(t.get("text") or t.get("requirements") or "") for t in tasks]
+    objects = [[w for w in doc if is_object(w)] for doc in docs]
+    wording = [[w for w in doc if not is_object(w)] for doc in docs]
+    statements, templates = tfidf_matrix(docs), tfidf_matrix(wording, max_df=0.9)
+    pairs = {(i, j): score for i, j, score in top_k_pairs(statements, statements, k=CANDIDATES_PER_CLAUSE,
+                                                          threshold=TEMPLATE_COSINE)}
+    for i, j, _ in top_k_pairs(templates, templates, k=CANDIDATES_PER_CLAUSE, threshold=TEMPLATE_WORDING):
+        if objects[i] and objects[j] and len(wording[i]) >= 2:
+            pairs.setdefault((i, j), TEMPLATE_COSINE)
     out = []
-    for r, group in members.items():
-        ids = tuple(tasks[k]["id"] for k in sorted(group))
-        out.append(Finding(ids, "parallel", sum(scores[r]) / len(scores[r]), evidence[r]))
-    return sorted(out, key=lambda f: f.tasks)
+    for (i, j), score in sorted(pairs.items()):
+        a, b = tasks[i], tasks[j]
+        if i >= j or a["kind"] != b["kind"] or frozenset((a["id"], b["id"])) in known:
+            continue
+        slot = _slot(a, b, objects[i], objects[j])
+        if slot:
+            ta, tb = sorted((a, b), key=lambda t: t["number"])
+            shared = tuple(w for w in dict.fromkeys(docs[i]) if w in set(docs[j]))
+            what, differs = slot.split(":", 1)
+            out.append(Finding((ta["id"], tb["id"]), "parallel", min(1.0, score),
+                               f"same template, different {what} ({differs}): 「{'、'.join(shared[:6])}」", shared, differs))
+    return out
+
+
+def _slot(a: dict[str, Any], b: dict[str, Any], words_a: list[str], words_b: list[str]) -> str:
+    """What differs between two alike statements: facilities, object words, or a swapped object or phase."""
+    oa, ob = task_objects(a), task_objects(b)
+    if oa - ob and ob - oa:
+        return f"object:{_label(oa - ob)}/{_label(ob - oa)}"
+    only_a, only_b = [w for w in words_a if w not in words_b], [w for w in words_b if w not in words_a]
+    if only_a and only_b:
+        return f"object:{'、'.join(dict.fromkeys(only_a[:3]))}/{'、'.join(dict.fromkeys(only_b[:3]))}"
+    return swapped(a.get("text") or "", b.get("text") or "")
+
+
+class _Comparison:
+    """The clauses of one plan with their bigram weights, candidate pairs and template copies."""
+
+    def __init__(self, clauses_: list[Clause], tasks: list[dict[str, Any]]) -> None:
+        self.clauses, self.tasks = clauses_, tasks
+        df = Counter(g for c in clauses_ for g in c.grams)
+        n = len(clauses_)
+        self.idf = {g: math.log((1 + n) / (1 + d)) + 0.05 for g, d in df.items()}
+        matrix = tfidf_matrix([sorted(c.grams) for c in clauses_], max_df=0.3) if clauses_ else None
+        cosine = {} if matrix is None else {
+            (min(a, b), max(a, b)): score for a, b, score in top_k_pairs(matrix, matrix, k=CANDIDATES_PER_CLAUSE,
+                                                                         threshold=CANDIDATE_COSINE)
+            if clauses_[a].owner != clauses_[b].owner}
+        self.candidates = sorted(cosine)
+        self.close = [pair for pair, score in cosine.items() if score >= COPY_COSINE]
+        self.total = [self.weight(c.grams) for c in clauses_]
+        self.copies = self._copies()
+
+    def weight(self, grams: Iterable[str]) -> float:
+        return sum(self.idf.get(g, 0.0) for g in grams)
+
+    def _copies(self) -> list[set[int]]:
+        """Per clause, the duties holding a copy or near-copy of it (the template-text count)."""
+        same: dict[frozenset[str], set[int]] = {}
+        for c in self.clauses:
+            same.setdefault(c.grams, set()).add(c.owner)
+        copies = [set(same[c.grams]) for c in self.clauses]
+        han = [_han(c.text) for c in self.clauses]
+        for a, b in self.close:
+            ha, hb = han[a], han[b]
+            if 2 * min(len(ha), len(hb)) < NEAR_COPY * (len(ha) + len(hb)):
+                continue                      # lengths alone rule out a ratio this high
+            matcher = difflib.SequenceMatcher(None, ha, hb, autojunk=False)
+            if matcher.quick_ratio() >= NEAR_COPY and matcher.ratio() >= NEAR_COPY:
+                copies[a].add(self.clauses[b].owner)
+                copies[b].add(self.clauses[a].owner)
+        return copies
+
+    def boilerplate(self, k: int) -> bool:
+        """Near-copied in BOILERPLATE_DUTIES duties of one kind: a measure restating a task that a schedule
+        item also names is three duties, but not a template."""
+        per_kind = Counter(self.tasks[o]["kind"] for o in self.copies[k])
+        return max(per_kind.values()) >= BOILERPLATE_DUTIES
+
+    def findings(self) -> list[Finding]:
+        best: dict[tuple[int, int], tuple[float, Clause, Clause, str]] = {}
+        for a, b in self.candidates:
+            ca, cb = self.clauses[a], self.clauses[b]
+            if (ca.requirement and cb.requirement) or self.boilerplate(a) or self.boilerplate(b):
+                continue
+            (small, total), big = ((ca, self.total[a]), cb) if self.total[a] <= self.total[b] else ((cb, self.total[b]), ca)
+            if len(small.grams) < MIN_BIGRAMS or not total:
+                continue
+            score = self.weight(small.grams & big.grams) / total
+            if score < CONTAINMENT + (SHORT_MARGIN if len(small.grams) < SHORT_BIGRAMS else 0.0):
+                continue
+            why = conflict(small, big)
+            if why.startswith("action"):
+                continue                      # same object, another order: neither duplicate nor parallel
+            score = min(1.0, score) * (REQUIREMENT_DISCOUNT if (small.requirement or big.requirement) else 1.0)
+            pair = (min(ca.owner, cb.owner), max(ca.owner, cb.owner))
+            held = best.get(pair)
+            if held is None or (not why, score) > (not held[3], held[0]):
+                best[pair] = (score, small, big, why)
+        return [self._finding(pair, *match) for pair, match in sorted(best.items())]
+
+    def _finding(self, pair: tuple[int, int], score: float, small: Clause, big: Clause, why: str) -> Finding:
+        ta, tb = sorted((self.tasks[pair[0]], self.tasks[pair[1]]), key=lambda t: (KIND_ORDER.get(t["kind"], 3), t["number"]))
+        shared = tuple(w for w in dict.fromkeys(content_tokens(small.text)) if w in big.text)
+        quote = f"「{small.text}」 / 「{big.text}」"
+        if why:
+            slot = why.split(":", 1)[1]
+            return Finding((ta["id"], tb["id"]), "parallel", score, f"same template, different {why.split(':')[0]} "
+                           f"({slot}): {quote}", shared, slot)
+        kind = self._kind(ta, tb, score)
+        if kind == "restates" and tb["kind"] == "measure":
+            ta, tb = tb, ta                   # the restating measure first: dg:restates points from it
+        return Finding((ta["id"], tb["id"]), kind, score, f"{_SAYS[kind]}: {quote}", shared)
+
+    def _kind(self, ta: dict[str, Any], tb: dict[str, Any], score: float) -> str:
+        kinds = {ta["kind"], tb["kind"]}
+        if "measure" in kinds and len(kinds) == 2 and score >= RESTATES:
+            return "restates"
+        if len(kinds) == 1 and _mutual(self, ta, tb) >= CONTAINMENT:
+            return "duplicate"
+        return "overlap"
+
+
+_SAYS = {"duplicate": "each statement orders what the other does", "restates": "the measure restates the duty",
+         "overlap": "one contains the other's order"}
+
+
+def _mutual(cmp: _Comparison, ta: dict[str, Any], tb: dict[str, Any]) -> float:
+    """How far the larger statement is covered by the smaller (1.0: they say the same thing)."""
+    ga, gb = bigrams(ta.get("text") or ""), bigrams(tb.get("text") or "")
+    big = ga if cmp.weight(ga) >= cmp.weight(gb) else gb
+    return cmp.weight(ga & gb) / cmp.weight(big) if cmp.weight(big) else 0.0
+
+
+def conflict(small: Clause, big: Clause) -> str:
+    """Why two near-identical clauses still order different things, as "what:slot", or "" when they do not:
+    another action class; disjoint objects (the row's own ones for a clause naming none); differently
+    qualified kinds of one facility (城市桥梁 / 公路桥梁); or one word swapped for an object or a phase."""
+    if small.actions and big.actions and not small.actions & big.actions:
+        return "action:" + "、".join(sorted(small.actions)) + "/" + "、".join(sorted(big.actions))
+    if small.objects and big.objects and (not small.objects & big.objects
+                                          or ((small.inherited or big.inherited) and not small.objects <= big.objects
+                                              and not big.objects <= small.objects)):
+        return "object:" + _label(small.objects) + "/" + _label(big.objects)
+    if different_kinds(small.slots, big.slots, small.objects & big.objects):
+        return "object:" + "、".join(q for _, q in sorted(small.slots.kinds)) + "/" + "、".join(
+            q for _, q in sorted(big.slots.kinds))
+    phases = [{PHASES[w] for w in PHASES if w in c.text} for c in (small, big)]
+    if all(phases) and not phases[0] & phases[1]:
+        return "phase:" + "、".join(sorted(phases[0])) + "/" + "、".join(sorted(phases[1]))
+    return swapped(small.text, big.text)
+
+
+def _label(objects: Iterable[str]) -> str:
+    from .vocabulary import vocabulary
+
+    pref = vocabulary().facility_pref
+    return "、".join(sorted(pref.get(o, o.rsplit("/", 1)[-1]) for o in objects)[:3])
+
+
+def _replacements(ha: str, hb: str) -> list[tuple[int, int, int, int]]:
+    """Spans where b says something else than a, with the single characters difflib matches by chance
+    inside them (工业 / …建设工程 share 工) merged in."""
+    spans: list[list[int]] = []
+    current: list[int] | None = None
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ha, hb, autojunk=False).get_opcodes():
+        if op == "equal" and (i2 - i1 >= 2 or current is None):
+            current = None
+        elif current is None:
+            current = [i1, i2, j1, j2]
+            spans.append(current)
+        else:
+            current[1], current[3] = i2, j2
+    return [(i1, i2, j1, j2) for i1, i2, j1, j2 in spans if i2 > i1 and j2 > j1]
+
+
+def swapped(a: str, b: str) -> str:
+    """"object:x/y", "phase:x/y" or "product:x/y" when b reads like a with one object, phase or document
+    replaced (监督工业建设项目 / 监督交通运输行业建设项目; 全面启动 / 全面完成; 对总体规划 / 对…发展规划), else ""."""
+    ha, hb = _han(a), _han(b)
+    for i1, i2, j1, j2 in _replacements(ha, hb):
+        x, y = ha[i1:i2], hb[j1:j2]
+        if max(len(x), len(y)) < 2:
+            continue
+        if any(p in x + "|" + y for p in PHASE_WORDS):
+            return f"phase:{x}/{y}"
+        if _names_object(ha[max(0, i1 - 1):i2 + 1]) and _names_object(hb[max(0, j1 - 1):j2 + 1]):
+            return f"object:{x}/{y}"
+        if min(len(x), len(y)) >= 2 and any(ha[i2:].startswith(k) and hb[j2:].startswith(k) for k in PRODUCT_TYPES):
+            return f"product:{x}/{y}"
+    return ""
+
+
+def _names_object(span: str) -> bool:
+    return bool(slots(span).objects) or any(is_object(t) for t in content_tokens(span))

@@ -62,14 +62,21 @@ def facility_types(store: ox.Store, facility: str | None = None) -> list[dict[st
 
 
 def regulations(store: ox.Store, regulation: str | None = None) -> list[dict[str, Any]]:
-    rows = select(store, "regulations", regulation=ox.NamedNode(regulation) if regulation else None)
+    """Every cited document: the duties citing it, and the plans resting on it (`plans`: those whose preamble or
+    narrative cites it, role "implements", or that order it written, role "drafts")."""
+    node = ox.NamedNode(regulation) if regulation else None
+    by_task = _group(select(store, "regulations", regulation=node), "regulation")
+    by_plan = _group(select(store, "plan_citations", regulation=node), "regulation")
     items = []
-    for iri, group in _group(rows, "regulation").items():
+    for iri in sorted(set(by_task) | set(by_plan)):
+        first = (by_task.get(iri) or by_plan[iri])[0]
+        plans = {(r["planId"], r["planTitle"] or r["planId"], r["role"]) for r in by_plan.get(iri, [])}
         items.append({
-            "id": iri, "title": group[0]["title"], "number": group[0]["number"],
-            "tasks": _unique(r["task"] for r in group),
+            "id": iri, "title": first["title"], "number": first["number"],
+            "tasks": _unique(r["task"] for r in by_task.get(iri, [])),
+            "plans": [{"id": p, "title": title, "role": role} for p, title, role in sorted(plans)],
         })
-    return sorted(items, key=lambda d: (-len(d["tasks"]), d["title"] or d["number"] or "", d["id"]))
+    return sorted(items, key=lambda d: (-len(d["tasks"]) - len(d["plans"]), d["title"] or d["number"] or "", d["id"]))
 
 
 def indicators(store: ox.Store, plan: str | None = None) -> list[dict[str, Any]]:

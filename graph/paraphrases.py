@@ -4,8 +4,18 @@ one object. Facility concepts themselves (with their altLabels, e.g. 粉尘涉�
 石油天然气输送管道) live in ontology/facilities.ttl; this module only holds what is not a facility
 concept. Used by graph/duplicates.py to compare the action and object slots of two clauses.
 
-Every entry is general Chinese safety-administration usage, not a pair taken from a particular plan."""
+Every entry is general Chinese safety-administration usage, not a pair taken from a particular plan.
+The second half reads a clause into its slots (`slots`): what it orders, on which facility concepts."""
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .textsim import content_tokens
+from .vocabulary import vocabulary
 
 # --- Actions ---------------------------------------------------------------------------------------
 # Surface verb (or verbal noun, as in 改造率 / 执法检查) -> action class. Two clauses can only order the
@@ -93,3 +103,146 @@ PRODUCT_TYPES: dict[str, str] = {
 # The aspect an order looks at (a token containing the key): 隐患排查 (hazards) is not 抗震风险排查
 # (seismic risk). Two clauses that both state an aspect must share one.
 ASPECTS: dict[str, str] = {"隐患": "hazard", "风险": "risk", "抗震": "seismic"}
+
+# Words that name a stage of one piece of work (启动 / 完成, 征求意见稿 / 送审稿, 可研 / 验收 阶段): two clauses
+# that differ only in one of these order different steps, a parallel pair, never a duplicate.
+PHASES: dict[str, str] = {"启动": "start", "铺开": "start", "完成": "finish", "征求意见稿": "consultation-draft",
+                         "送审稿": "review-draft", "第一次": "first", "一次": "first", "第二次": "second",
+                         "可研": "feasibility", "试运营": "trial", "验收": "acceptance"}
+PHASE_WORDS: tuple[str, ...] = (*PHASES, "阶段")
+# Adverbs and governing verbs that change how an order is phrased, not what it orders: removed before
+# two clauses are compared character by character (大力推进X / 积极推进X / 全面扎实开展X).
+PHRASING_WORDS: tuple[str, ...] = (
+    "进一步", "积极", "大力", "全面", "持续", "加快", "切实", "按规定", "按照规定", "依法依规", "依法", "严格", "深入",
+    "扎实", "逐步", "有序", "不断", "着力", "认真", "定期", "督促", "组织", "做好", "相关", "有关", "各类", "主要", "重点")
+
+
+# --- Slots: what a clause orders --------------------------------------------------------------------
+_OBJECT_SUFFIX = re.compile(
+    r"(场所|设施|设备|企业|项目|工程|行业|学校|医院|车站|机构|场馆|景区|饭店|超市|商场|市场|楼宇|建筑|房屋|管道|管网|"
+    r"管线|隧道|桥梁|道路|公路|车辆|船舶|码头|港口|水库|矿山|园区|社区|乡镇|街道|农村|展馆|博物馆|养老院|体育馆|影剧院|"
+    r"网吧|宗教|地铁|电梯|锅炉|燃气|电力|供水|排水|通信|危化品|危险化学品|烟花爆竹|金属冶炼|建筑施工|交通运输|工业)$"
+)
+
+
+@lru_cache(maxsize=100_000)
+def is_object(token: str) -> bool:
+    """A token naming what an order is about: a facility label, a unit, or a word with an object suffix."""
+    vocab = vocabulary()
+    return token in vocab.facility_labels or _OBJECT_SUFFIX.search(token) is not None or token in _unit_labels()
+
+
+@lru_cache(maxsize=1)
+def _unit_labels() -> frozenset[str]:
+    return frozenset(label for (_, label) in vocabulary().units)
+
+
+FAC = "https://w3id.org/dutygraph/facility/"
+_WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+@dataclass(frozen=True)
+class Slots:
+    """What a clause orders: its action classes, the facility concepts it names, and its content words
+    normalised (facility labels to their concept, verbs to their action class, synonyms to one spelling)."""
+    actions: frozenset[str]
+    objects: frozenset[str]
+    words: tuple[str, ...]
+    kinds: frozenset[tuple[str, str]] = frozenset()   # (concept, qualifier) when a label narrows it
+    products: frozenset[str] = frozenset()            # kinds of document or system it produces
+    aspects: frozenset[str] = frozenset()             # hazards, risks, seismic safety …
+    inherited: bool = False                           # objects taken from the part before it
+
+
+def different_kinds(a: Slots, b: Slots, shared: Iterable[str]) -> bool:
+    """Both clauses narrow a shared concept, differently (城市桥梁 / 公路桥梁): different objects."""
+    for concept in shared:
+        qa = {q for c, q in a.kinds if c == concept}
+        qb = {q for c, q in b.kinds if c == concept}
+        if qa and qb and not qa & qb:
+            return True
+    return False
+
+
+def _concepts(concept: str) -> tuple[str, ...]:
+    """A facility concept, or the concepts an abbreviation stands for (两客一危 → 客运车辆, 危险货物运输车辆)."""
+    parts = COMPOSITE_FACILITIES.get(concept[len(FAC):]) if concept.startswith(FAC) else None
+    return tuple(FAC + p for p in parts) if parts else (concept,)
+
+
+@lru_cache(maxsize=200_000)
+def slots(clause: str) -> Slots:
+    """The action classes, facility concepts and normalised content words of one clause."""
+    from .tokenize import tokens
+
+    vocab = vocabulary()
+    for short, full in TEXT_EXPANSIONS.items():
+        clause = clause.replace(short, full)
+    every = tokens(clause)
+    raw = [t for t in every if _WORDY.search(t)]
+    actions = {ACTION_CLASSES[t] for t in raw if t in ACTION_CLASSES}
+    for k, token in enumerate(every):          # 加强X管理， / 加强X管理。: the order is to manage X
+        if token in CLAUSE_FINAL_ACTIONS and (k + 1 == len(every) or not _WORDY.search(every[k + 1])):
+            actions.add(CLAUSE_FINAL_ACTIONS[token])
+    if not actions:
+        actions = {WEAK_ACTIONS[t] for t in raw if t in WEAK_ACTIONS}
+    objects: set[str] = set()
+    kinds: set[tuple[str, str]] = set()
+    for concept, label in _tag(clause, raw):
+        objects.update(_concepts(concept))
+        pref = vocab.facility_pref.get(concept, "")
+        if pref and pref in label and pref != label:      # 城市桥梁 / 公路桥梁: kinds of 桥梁
+            kinds.add((concept, label.replace(pref, "")))
+    words: list[str] = []
+    for token in content_tokens(clause):
+        if token in FILLER_WORDS:
+            continue
+        tagged = vocab.facility_labels.get(token)
+        if tagged:
+            words += ["@" + c[len(FAC):] for c in _concepts(tagged)]
+        elif token in ACTION_CLASSES:
+            words.append("#" + ACTION_CLASSES[token])
+        else:
+            words.append(WORD_SYNONYMS.get(token, token))
+    products = {kind for t in raw for suffix, kind in PRODUCT_TYPES.items() if t.endswith(suffix)}
+    aspects = {kind for t in raw for key, kind in ASPECTS.items() if key in t}
+    return Slots(frozenset(actions), frozenset(objects), tuple(words), frozenset(kinds), frozenset(products),
+                 frozenset(aspects))
+
+
+@lru_cache(maxsize=1)
+def _bracket_labels() -> tuple[tuple[str, str], ...]:
+    """Facility labels jieba cannot hold as one word (加油（气）站): matched as substrings."""
+    return tuple((label, concept) for label, concept in vocabulary().facility_labels.items()
+                 if any(ch in label for ch in "（）()、"))
+
+
+def _tag(clause: str, words: list[str]) -> list[tuple[str, str]]:
+    """(concept, label) for the facility types a clause names — what facilities.tag_facilities finds, from
+    tokens already cut, with the bracketed labels prepared once."""
+    labels = vocabulary().facility_labels
+    found: dict[str, str] = {}
+    for token in words:
+        concept = labels.get(token)
+        if concept and concept not in found:
+            found[concept] = token
+    for label, concept in _bracket_labels():
+        if concept not in found and label in clause:
+            found[concept] = label
+    return list(found.items())
+
+
+def uncovered(mine: Iterable[str], theirs: Iterable[str]) -> list[str]:
+    """My objects the other side does not name (a broader concept does not count: 高危行业 does not
+    cover 非煤矿山 when the other side's own subject is 交通运输)."""
+    theirs = set(theirs)
+    return [o for o in mine if o not in theirs]
+
+
+def task_objects(task: dict[str, Any]) -> frozenset[str]:
+    """The facility concepts a duty's record names (its facility_types), composites expanded."""
+    labels = vocabulary().facility_labels
+    return frozenset(c for label in task.get("facility_types") or [] if label in labels
+                     for c in _concepts(labels[label]))
+
+

@@ -132,6 +132,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "c.broader": ("上位类型", "Broader type"),
     "c.title": ("标题", "Title"),
     "c.doc_number": ("文号", "Number"),
+    "c.implemented_by": ("贯彻落实该文件的计划", "Plans implementing it"),
+    "c.drafted_by": ("要求制定该文件的计划", "Plans ordering it written"),
     "c.publisher": ("发文单位", "Issued by"),
     "c.role": ("角色", "Role"),
     "c.about": ("对象", "About"),

@@ -165,8 +165,11 @@ def build_pages_router(get_store: Callable[[], ox.Store], cache: AnswerCache | N
         item, reading = await found(questions.regulation, iri), await who(request)
         rows, many = await duties(reading, item["tasks"])
         title = item["title"] or item["number"]
+        resting = "、".join(f"《{p['title']}》" for p in item.get("plans", []) if p["role"] == "implements")
+        drafting = "、".join(f"《{p['title']}》" for p in item.get("plans", []) if p["role"] == "drafts")
+        facts = {"c.doc_number": item["number"] or "", "c.implemented_by": resting, "c.drafted_by": drafting}
         return table_page(reading, TASKS, rows, "entity.html", title, many, title=title, item=item,
-                          facts={"c.doc_number": item["number"] or ""}, kind="regulations", elsewhere=False)
+                          facts=facts, kind="regulations", elsewhere=False)
 
     def listing(kind: str, fn) -> None:
         @router.get(f"/{kind}", name=f"page_{kind}")

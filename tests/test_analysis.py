@@ -16,7 +16,7 @@ def scores(loaded_store):
 
 
 @pytest.mark.parametrize("analysis, precision, recall", [
-    ("duplicates", 0.9, 0.65), ("parallel", 0.97, 0.75), ("dependencies", 0.9, 0.9), ("alignments", 0.9, 0.95),
+    ("duplicates", 0.95, 0.6), ("parallel", 0.9, 0.5), ("dependencies", 0.9, 0.9), ("alignments", 0.9, 0.95),
 ])
 def test_quality_against_hand_labels(scores, analysis, precision, recall):
     assert scores[analysis]["precision"] >= precision, scores[analysis]
@@ -90,9 +90,10 @@ def test_orphans(loaded_store):
 def test_template_repeated_for_facilities_is_parallel_not_duplicate(loaded_store):
     families = [set(f["tasks"]) for f in reports.duplicates(loaded_store, kind="parallel")]
     assert any({t(CD, 145), t(CD, 146)} <= fam for fam in families)   # 医院 / 体育馆
-    pairs = {frozenset(f["tasks"]) for f in reports.duplicates(loaded_store, kind="duplicate")}
-    assert frozenset((t(CD, 145), t(CD, 146))) not in pairs
-    assert frozenset((t(CD, 204), t(CD, 206))) in pairs                 # 依法依规开展事故调查, twice
+    written_twice = {frozenset(f["tasks"]): f["kind"] for f in reports.duplicates(loaded_store)
+                     if f["kind"] in ("duplicate", "overlap", "restates")}
+    assert frozenset((t(CD, 145), t(CD, 146))) not in written_twice
+    assert written_twice[frozenset((t(CD, 204), t(CD, 206)))] == "overlap"  # 依法依规开展事故调查: a sub-duty of 206
 
 
 def test_dependencies(loaded_store):

@@ -1,89 +1,83 @@
-"""Within-plan duplicates versus parallel families on real rows of the two sample documents: the same
-order in other words (两客一危 / 长途客运车辆、旅游客车、危险物品运输车辆, a short duty contained in a long
-paragraph) is a duplicate; one template repeated for another facility stays parallel; the same object
-with a different action or product is neither."""
+"""Within-plan duplicates, overlaps, restatements and parallel templates on real rows of the two sample
+documents (issue 17): a Lintong measure that repeats a table task restates it; a template sub-item or
+requirement shared by many rows is boilerplate; a template filled with another object or phase is parallel."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import CD, LT, t
 
-from dutygraph.graph import reports
-from dutygraph.graph.duplicates import find_in_plan, order_parts, slots
+from dutygraph.graph.duplicates import clauses, find_in_plan, sentences
+from dutygraph.graph.paraphrases import slots
+from dutygraph.graph.tasks import list_tasks
+
 
 @pytest.fixture(scope="module")
 def found(loaded_store):
-    items = reports.duplicates(loaded_store)
-    duplicates = {frozenset(f["tasks"]): f for f in items if f["kind"] == "duplicate"}
-    families = [set(f["tasks"]) for f in items if f["kind"] == "parallel"]
-    return duplicates, families
+    out = {}
+    for plan in (CD, LT):
+        for finding in find_in_plan(list_tasks(loaded_store, plan=plan)):
+            out.setdefault(frozenset(finding.tasks), finding)
+    return out
 
 
-@pytest.mark.parametrize("plan, a, b, why", [
-    (LT, 38, 82, "两客一危 = 长途客运车辆、旅游客车、危险物品运输车辆; 安装 防碰撞/智能视频监控"),
-    (LT, 13, 80, "设置中央隔离设施 on 一级公路, differently qualified"),
-    (LT, 45, 61, "加强广告牌、灯箱和楼房外墙附着物管理 inside a longer list"),
-    (LT, 30, 57, "风险评估 of 大型群众性活动, 57 names more places"),
-    (CD, 121, 122, "开展餐饮企业监督检查 inside a list of 执法检查"),
-    (CD, 118, 122, "劳动密集型加工企业 inside the same list"),
-    (CD, 106, 136, "油气长输管道定检率 = 定期对石油天然气输送管道进行检验"),
-    (CD, 53, 54, "功能区安全风险评估率 = 对城市功能区进行安全风险评估"),
+@pytest.mark.parametrize("a, b, kinds", [
+    (("task", 17), ("measure", 5), {"restates"}),
+    (("task", 20), ("measure", 5), {"restates"}),
+    (("task", 1), ("measure", 1), {"restates", "overlap"}),
+    (("task", 19), ("measure", 5), {"restates"}),
 ])
-def test_same_order_in_other_words_is_a_duplicate(found, plan, a, b, why):
-    duplicates, _ = found
-    finding = duplicates.get(frozenset((t(plan, a), t(plan, b))))
-    assert finding is not None, why
-    assert finding["evidence"].startswith("same action and object")
+def test_a_measure_restating_a_task_is_found(found, a, b, kinds):
+    finding = found.get(frozenset((t(LT, a[1], a[0]), t(LT, b[1], b[0]))))
+    assert finding is not None and finding.kind in kinds, finding
+
+
+@pytest.mark.parametrize("plan, a, b", [(CD, 118, 122), (CD, 204, 206)])
+def test_a_shared_sub_duty_is_an_overlap(found, plan, a, b):
+    finding = found.get(frozenset((t(plan, a), t(plan, b))))
+    assert finding is not None and finding.kind in {"overlap", "duplicate"}, finding
 
 
 @pytest.mark.parametrize("plan, a, b", [
-    (CD, 120, 121), (CD, 143, 144), (CD, 144, 145), (CD, 67, 68), (CD, 174, 175),
-    (CD, 276, 277), (CD, 15, 16), (CD, 49, 50),
+    (CD, 3, 4), (CD, 4, 5), (CD, 139, 140), (CD, 68, 69), (CD, 63, 70), (CD, 76, 77), (CD, 130, 131),
+    (LT, 1, 2), (LT, 29, 30),
 ])
-def test_template_for_another_facility_stays_parallel(found, plan, a, b):
-    duplicates, families = found
-    pair = {t(plan, a), t(plan, b)}
-    assert frozenset(pair) not in duplicates
-    assert any(pair <= family for family in families)
+def test_templates_and_boilerplate_are_no_duplicates(found, plan, a, b):
+    finding = found.get(frozenset((t(plan, a), t(plan, b))))
+    assert finding is None or finding.kind == "parallel", finding
 
 
-@pytest.mark.parametrize("plan, a, b, why", [
-    (CD, 174, 184, "制定标准 / 推进标准化达标"),
-    (CD, 136, 137, "定期检验 / 挂牌督办"),
-    (CD, 99, 211, "施工安全检查 / 技术状况检测评估"),
-    (CD, 209, 210, "城市桥梁 / 公路桥梁: kinds of 桥梁"),
-    (CD, 109, 110, "制定考核发证制度 / 制定安全管理办法: different products"),
-    (LT, 44, 45, "老旧房屋隐患排查 / 老旧建筑管理 + 广告牌隐患排查"),
-    (LT, 8, 31, "制修订管理办法 / 隐患排查治理 over the same list"),
-])
-def test_same_object_other_order_is_no_duplicate(found, plan, a, b, why):
-    duplicates, _ = found
-    assert frozenset((t(plan, a), t(plan, b))) not in duplicates, why
+@pytest.mark.parametrize("a, b", [(11, 13), (1, 3)])
+def test_another_phase_of_one_piece_of_work_is_parallel(found, a, b):
+    finding = found.get(frozenset((t(LT, a, "schedule"), t(LT, b, "schedule"))))
+    assert finding is None or (finding.kind == "parallel" and finding.slot), finding
+
+
+def test_findings_are_sorted_by_confidence(loaded_store):
+    scores = [f.score for f in find_in_plan(list_tasks(loaded_store, plan=LT))]
+    assert scores == sorted(scores, reverse=True) and all(0 < s <= 1 for s in scores)
+
+
+def test_clauses_follow_numbered_items_and_comma_parts():
+    assert sentences("1.加强广告牌管理；2.开展餐饮企业监督检查。") == ["加强广告牌管理", "开展餐饮企业监督检查"]
+    assert "推动城市产业结构调整" in clauses("严格执行城市安全生产禁止和限制类产业目录，推动城市产业结构调整，治理整顿安全生产条件落后的生产经营单位")
 
 
 def test_slots_normalise_wording():
     short = slots("长途客运车辆、旅游客车、危险物品运输车辆安装防碰撞、智能视频监控报警装置")
     abbreviated = slots("强制安装“两客一危”车辆智能视频监控报警、防碰撞装置")
-    assert short.actions == abbreviated.actions == {"install"}
-    assert short.objects == abbreviated.objects
-    assert "test" in slots("油气长输管道定检率 100%").actions
-    assert slots("加强广告牌、灯箱和楼房外墙附着物管理，严防倒塌").actions >= {"manage"}
-    assert slots("制定民爆物品安全管理办法").products == {"rules"}
-
-
-def test_order_parts_cut_sentences_at_commas():
-    assert order_parts("1.加强广告牌管理，严防倒塌和坠落事故；2.开展餐饮企业监督检查。") == [
-        ["加强广告牌管理", "严防倒塌和坠落事故"], ["开展餐饮企业监督检查"]]
+    assert short.actions == abbreviated.actions == {"install"} and short.objects == abbreviated.objects
 
 
 def test_output_contract():
     tasks = [
-        {"id": "a", "kind": "task", "text": "开展餐饮企业安全检查。", "requirements": "", "facility_types": ["餐饮场所"]},
-        {"id": "b", "kind": "task", "text": "开展劳动密集型加工企业、大型工业品市场和餐饮企业安全监察执法检查。",
-         "requirements": "", "facility_types": ["劳动密集型加工企业", "大型工业品市场", "餐饮场所"]},
+        {"id": "a", "kind": "task", "number": 1, "text": "开展餐饮企业安全检查。", "requirements": "", "facility_types": []},
+        {"id": "b", "kind": "measure", "number": 1, "requirements": "", "facility_types": [],
+         "text": "加强商贸领域安全。开展劳动密集型加工企业、大型工业品市场和餐饮企业安全检查，严防事故。"},
     ]
-    tasks += [{"id": f"x{k}", "kind": "task", "text": text, "requirements": "", "facility_types": []}
-              for k, text in enumerate(["制定防汛安全应急手册。", "建立城市安全风险管理信息平台。", "编制应急物资储备规划。"])]
+    tasks += [{"id": f"x{k}", "kind": "task", "number": 2 + k, "text": text, "requirements": "", "facility_types": []}
+              for k, text in enumerate(["制定防汛安全应急手册。", "建立城市安全风险管理信息平台。", "编制应急物资储备规划。",
+                                       "完善消防站点布局建设。", "推进安全社区民生工程建设。", "培育安全文化教育体验基地。",
+                                       "落实地质灾害隐患排查治理。", "提升燃气管道巡线检查水平。"])]
     [finding] = [f.as_json() for f in find_in_plan(tasks)]
-    assert finding["tasks"] == ["a", "b"] and finding["kind"] == "duplicate"
-    assert 0 < finding["score"] <= 1 and "餐饮" in finding["evidence"] and "inspect" in finding["evidence"]
+    assert finding["tasks"] == ["a", "b"] and finding["kind"] in {"overlap", "restates"}
+    assert 0 < finding["confidence"] <= 1 and "餐饮" in finding["evidence"] and "餐饮企业" in finding["shared"]
