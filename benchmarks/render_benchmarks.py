@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+
 def _ms(entry: dict | None) -> str:
     return "—" if not entry else f"{entry['p50_ms']:.1f} / {entry['p95_ms']:.1f}"
 
@@ -17,7 +18,8 @@ def _ratio(ours: dict | None, theirs: dict | None, cap_ms: float) -> str:
 
 def _ingest(results: list[dict]) -> list[str]:
     out = ["## Ingest (documents → store) and analysis", "",
-           "| size | plans | duties | triples | ingest s | duties/s | triples/s | peak RSS MB | analysis s | analysis phases s | analysis peak RSS MB | one more plan s (peak MB) |",
+           "| size | plans | duties | triples | ingest s | duties/s | triples/s | peak RSS MB | analysis s | analysis phases s "
+           "| analysis peak RSS MB | one more plan s (peak MB) |",
            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         i, a = r["ingest"], r["analysis"]

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from dutygraph.loaders.units import lead_of
 from dutygraph.loaders.records import Deadline, PlanRecord, TaskRecord
+from dutygraph.loaders.units import lead_of
 
 from . import namespaces as ns
 from .citations import document_iri, find_plan_citations
@@ -187,7 +187,7 @@ def _citation_triples(plan_node: ox.NamedNode, plan: PlanRecord) -> list[Triple]
 def _entity_triples(node: ox.NamedNode, task: TaskRecord) -> list[Triple]:
     entities = extract(task)
     out: list[Triple] = []
-    for concept, word in entities.facilities:
+    for concept, _word in entities.facilities:
         out.append((node, _dg("concernsFacility"), _n(concept)))
     for citation in entities.citations:
         reg = _n(f"{ns.ID}regulation/{ns.slug(citation.key)}")

@@ -11,8 +11,21 @@ from dataclasses import dataclass, field
 from dutygraph.loaders.records import PlanRecord
 
 from . import namespaces as ns
-from .unit_functions import (CITY, COUNTY, DISTRICT, LEVEL_RANK, NATIONAL, PROVINCE, STREET, TOWN, UnitReading,
-                             body_kind, next_place, places_of, read_unit)
+from .unit_functions import (
+    CITY,
+    COUNTY,
+    DISTRICT,
+    LEVEL_RANK,
+    NATIONAL,
+    PROVINCE,
+    STREET,
+    TOWN,
+    UnitReading,
+    body_kind,
+    next_place,
+    places_of,
+    read_unit,
+)
 from .vocabulary import Unit, Vocabulary, vocabulary
 
 _LEVEL_CHAR = {PROVINCE: "省", CITY: "市", DISTRICT: "区", COUNTY: "县"}

@@ -59,7 +59,7 @@ class Roles:
     def names_units(self) -> bool:
         return bool(self.lead or self.units or self.support)
 
-    def merged(self, other: "Roles") -> "Roles":
+    def merged(self, other: Roles) -> Roles:
         """Two brackets (or a bracket and the key lines below it) of one duty."""
         def join(a: str, b: str) -> str:
             return f"{a}、{b}" if a and b else a or b

@@ -9,12 +9,6 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from .errors import LoadError
-from .package_guard import check_package
-
-MAX_COLUMNS = 64  # Word allows 63
-from .table_rows import Table, TableRow
-
 import docx
 from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
@@ -22,6 +16,12 @@ from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tc
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
+
+from .errors import LoadError
+from .package_guard import check_package
+from .table_rows import Table, TableRow
+
+MAX_COLUMNS = 64  # Word allows 63
 
 
 def _open(path: Path) -> Document:

@@ -12,8 +12,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LoadError
 from .detect import read_document
+from .errors import LoadError
 from .preview import lead_of
 from .records import TaskRecord
 
@@ -43,7 +43,7 @@ class Score:
     def deadline_accuracy(self) -> float:
         return self.deadline_right / self.labelled if self.labelled else 1.0
 
-    def add(self, other: "Score") -> None:
+    def add(self, other: Score) -> None:
         for name in ("labelled", "predicted", "matched", "tp", "fp", "fn", "lead_right", "deadline_right"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 

@@ -7,8 +7,8 @@ only a heading (一、… across the table) sets the section of the rows below i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .assignments import cell_roles
 from .columns import header_meaning, map_header

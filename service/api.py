@@ -1,7 +1,7 @@
 """The question API (/api/…): thin routes over dutygraph.graph; every answer comes from a .rq query."""
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -27,7 +27,7 @@ def _counted(response: Response, total: int) -> Response:
     return response
 
 
-def _check(name: str, value: Optional[str], iri_only: bool = False) -> None:
+def _check(name: str, value: str | None, iri_only: bool = False) -> None:
     """400 naming the parameter when its value cannot be bound into a query (security.term_problem)."""
     problem = term_problem(value, iri_only)
     if problem:
@@ -41,18 +41,18 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
     async def run(fn, *args, **kwargs):
         return await run_in_threadpool(answers.call, fn, get_store(), *args, **kwargs)
 
-    def searched(store: ox.Store, q: str, limit: int = 50, plan: Optional[str] = None) -> list[dict]:
+    def searched(store: ox.Store, q: str, limit: int = 50, plan: str | None = None) -> list[dict]:
         """search() over the index kept for this store generation (built once, not per request)."""
         return search(store, q, limit=limit, plan=plan, index=answers.index(build_index, store))
 
-    def tasks_found(store: ox.Store, plan: Optional[str] = None, kind: Optional[str] = None,
-                    department: Optional[str] = None, facility: Optional[str] = None, deadline_from: Optional[str] = None,
-                    deadline_to: Optional[str] = None, q: Optional[str] = None) -> list[dict]:
+    def tasks_found(store: ox.Store, plan: str | None = None, kind: str | None = None,
+                    department: str | None = None, facility: str | None = None, deadline_from: str | None = None,
+                    deadline_to: str | None = None, q: str | None = None) -> list[dict]:
         return questions.find_tasks(store, plan, kind, department, facility, deadline_from, deadline_to, q, None,
                                     index=answers.index(build_index, store) if q else None)
 
-    async def reply(request: Request, name: str, queries: list[str], fmt: Optional[str], fn, *args,
-                    page: tuple[int, Optional[int]] = (0, None), **kwargs) -> Response:
+    async def reply(request: Request, name: str, queries: list[str], fmt: str | None, fn, *args,
+                    page: tuple[int, int | None] = (0, None), **kwargs) -> Response:
         """A list answer, whole or one page (offset, limit) of it, JSON kept as bytes, gzip-compressed when the
         client accepts it and the body is large (answer_cache.json_page); CSV and XLSX are built per request.
         X-Total-Count is the length of the whole list, so a client can page through a listing of 500 plans."""
@@ -69,12 +69,12 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
         return response
 
     @router.get("/tasks", summary="Duties, filtered by plan, kind, department, facility type, deadline and text")
-    async def tasks(request: Request, plan: Optional[str] = None, kind: Optional[str] = None,
-                    department: Optional[str] = Query(None, description="name (any spelling) or IRI"),
-                    facility: Optional[str] = Query(None, description="facility type label or IRI (narrower types included)"),
-                    deadline_from: Optional[str] = Query(None, description="ISO year, year-month or date"),
-                    deadline_to: Optional[str] = None, q: Optional[str] = Query(None, description="Chinese text search"),
-                    limit: Optional[int] = LIMIT, offset: int = OFFSET, format: Optional[str] = FORMAT,
+    async def tasks(request: Request, plan: str | None = None, kind: str | None = None,
+                    department: str | None = Query(None, description="name (any spelling) or IRI"),
+                    facility: str | None = Query(None, description="facility type label or IRI (narrower types included)"),
+                    deadline_from: str | None = Query(None, description="ISO year, year-month or date"),
+                    deadline_to: str | None = None, q: str | None = Query(None, description="Chinese text search"),
+                    limit: int | None = LIMIT, offset: int = OFFSET, format: str | None = FORMAT,
                     explain: bool = EXPLAIN):
         for name, value in (("plan", plan), ("department", department), ("facility", facility)):
             _check(name, value)
@@ -88,15 +88,15 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
                            deadline_to=deadline_to, q=q, page=(offset, limit))
 
     @router.get("/tasks/{task_id:path}", summary="One duty by its IRI")
-    async def task(request: Request, task_id: str, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def task(request: Request, task_id: str, format: str | None = FORMAT, explain: bool = EXPLAIN):
         item = None if explain else await run(questions.get_task, task_id)
         if item is None and not explain:
             raise HTTPException(404, "no such duty")
         return answer(request, item, "task", TASK_QUERIES, format, explain, {"task": task_id})
 
     @router.get("/search", summary="Ranked Chinese text search with highlight segments")
-    async def text_search(request: Request, q: str = Query(..., min_length=1, max_length=200), plan: Optional[str] = None,
-                          limit: int = Query(50, ge=1, le=1000), format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def text_search(request: Request, q: str = Query(..., min_length=1, max_length=200), plan: str | None = None,
+                          limit: int = Query(50, ge=1, le=1000), format: str | None = FORMAT, explain: bool = EXPLAIN):
         _check("plan", plan)
         if explain:
             return answer(request, [], "search", ["texts"], format, explain, {"q": q})
@@ -106,14 +106,14 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
         queries = [query] if isinstance(query, str) else query
 
         @router.get(path, summary=f"{name}, each with the duties that point to it", name=f"list_{name}")
-        async def many(request: Request, limit: Optional[int] = LIMIT, offset: int = OFFSET,
-                       format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        async def many(request: Request, limit: int | None = LIMIT, offset: int = OFFSET,
+                       format: str | None = FORMAT, explain: bool = EXPLAIN):
             if explain:
                 return answer(request, [], name, queries, format, explain)
             return await reply(request, name, queries, format, fn, page=(offset, limit))
 
         @router.get(path + "/{iri:path}", summary=f"One of {name} by IRI", name=f"get_{name}")
-        async def single(request: Request, iri: str, format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+        async def single(request: Request, iri: str, format: str | None = FORMAT, explain: bool = EXPLAIN):
             item = None if explain or not is_iri(iri) else await run(one, iri)
             if item is None and not explain:
                 raise HTTPException(404, f"no such item in {name}")
@@ -124,8 +124,8 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
     listing("/regulations", "regulations", listings.regulations, "regulations", questions.regulation)
 
     @router.get("/indicators", summary="Quantitative targets with their duty")
-    async def indicators(request: Request, plan: Optional[str] = None, limit: Optional[int] = LIMIT, offset: int = OFFSET,
-                         format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def indicators(request: Request, plan: str | None = None, limit: int | None = LIMIT, offset: int = OFFSET,
+                         format: str | None = FORMAT, explain: bool = EXPLAIN):
         _check("plan", plan)
         if explain:
             return answer(request, [], "indicators", ["indicators"], format, explain, {"planId": plan})
@@ -133,11 +133,11 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
                            page=(offset, limit))
 
     @router.get("/shared-facilities", summary="Departments that share a facility type (rolled up the hierarchy)")
-    async def shared(request: Request, facility: Optional[str] = Query(None, description="facility type IRI"),
-                     department: Optional[str] = Query(None, description="department name or IRI"),
-                     plan: Optional[str] = Query(None, description="one plan's id: sharing within that allocation"),
-                     min_departments: int = Query(2, ge=1), limit: Optional[int] = LIMIT, offset: int = OFFSET,
-                     format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def shared(request: Request, facility: str | None = Query(None, description="facility type IRI"),
+                     department: str | None = Query(None, description="department name or IRI"),
+                     plan: str | None = Query(None, description="one plan's id: sharing within that allocation"),
+                     min_departments: int = Query(2, ge=1), limit: int | None = LIMIT, offset: int = OFFSET,
+                     format: str | None = FORMAT, explain: bool = EXPLAIN):
         _check("facility", facility, iri_only=True)
         _check("department", department)
         _check("plan", plan)
@@ -149,33 +149,33 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
                            page=(offset, limit))
 
     @router.get("/orphans", summary="Orphaned duties with machine-readable reasons, and plan-level gaps")
-    async def orphan_list(request: Request, reason: Optional[str] = None, limit: Optional[int] = LIMIT, offset: int = OFFSET,
-                          format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def orphan_list(request: Request, reason: str | None = None, limit: int | None = LIMIT, offset: int = OFFSET,
+                          format: str | None = FORMAT, explain: bool = EXPLAIN):
         if explain:
             return answer(request, [], "orphans", ["orphans"], format, explain)
         return await reply(request, "orphans", ["orphans"], format, reports.orphans, reason=reason,
                            page=(offset, limit))
 
     @router.get("/duplicates", summary="Duplicate pairs and parallel families")
-    async def dup_list(request: Request, kind: Optional[str] = Query(None, pattern="^(duplicate|overlap|restates|parallel)$"),
-                       min_score: float = Query(0.0, ge=0, le=1), limit: Optional[int] = LIMIT, offset: int = OFFSET,
-                       format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def dup_list(request: Request, kind: str | None = Query(None, pattern="^(duplicate|overlap|restates|parallel)$"),
+                       min_score: float = Query(0.0, ge=0, le=1), limit: int | None = LIMIT, offset: int = OFFSET,
+                       format: str | None = FORMAT, explain: bool = EXPLAIN):
         if explain:
             return answer(request, [], "duplicates", ["duplicates"], format, explain)
         return await reply(request, "duplicates", ["duplicates"], format, reports.duplicates, kind=kind, min_score=min_score,
                            page=(offset, limit))
 
     @router.get("/dependencies", summary="Task dependencies (from depends on to) with kind and evidence")
-    async def dep_list(request: Request, kind: Optional[str] = None, limit: Optional[int] = LIMIT, offset: int = OFFSET,
-                       format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def dep_list(request: Request, kind: str | None = None, limit: int | None = LIMIT, offset: int = OFFSET,
+                       format: str | None = FORMAT, explain: bool = EXPLAIN):
         if explain:
             return answer(request, [], "dependencies", ["dependencies"], format, explain, {"kind": kind})
         return await reply(request, "dependencies", ["dependencies"], format, reports.dependencies, kind=kind,
                            page=(offset, limit))
 
     @router.get("/alignments", summary="Cross-plan correspondences, best first")
-    async def align_list(request: Request, task: Optional[str] = None, limit: Optional[int] = LIMIT, offset: int = OFFSET,
-                         format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def align_list(request: Request, task: str | None = None, limit: int | None = LIMIT, offset: int = OFFSET,
+                         format: str | None = FORMAT, explain: bool = EXPLAIN):
         _check("task", task, iri_only=True)
         if explain:
             return answer(request, [], "alignments", ["alignments"], format, explain, {"task": task})
@@ -183,8 +183,8 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
                            page=(offset, limit))
 
     @router.get("/centrality", summary="Departments most central in the department–facility network")
-    async def central(request: Request, limit: Optional[int] = LIMIT, offset: int = OFFSET,
-                      format: Optional[str] = FORMAT, explain: bool = EXPLAIN):
+    async def central(request: Request, limit: int | None = LIMIT, offset: int = OFFSET,
+                      format: str | None = FORMAT, explain: bool = EXPLAIN):
         if explain:
             return answer(request, [], "centrality", ["centrality"], format, explain)
         return await reply(request, "centrality", ["centrality"], format, reports.centrality, page=(offset, limit))

@@ -176,7 +176,7 @@ class Page:
                 message = json.loads(self.ws.receive())
                 if "method" in message:
                     self._event(message)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             pass
         finally:
             self.ws.sock.settimeout(30.0)

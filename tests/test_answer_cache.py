@@ -9,14 +9,13 @@ import time
 
 import pyoxigraph as ox
 import pytest
+from conftest import CHENGDU, LINTONG
 from fastapi.testclient import TestClient
 
-from dutygraph.graph.load import load_files
 from dutygraph.graph import listings
+from dutygraph.graph.load import load_files
 from dutygraph.service.answer_cache import GZIP_FROM, AnswerCache, json_page, warm_up
 from dutygraph.service.app import Settings, create_app
-
-from conftest import CHENGDU, LINTONG
 
 TOKEN = "answer-cache-token-0123"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

@@ -3,11 +3,11 @@ each a real row of data/samples; plus the name matching they rest on, on phrases
 from __future__ import annotations
 
 import pytest
-
 from conftest import CD, LT, t
 
 from dutygraph.graph.dependencies import _fuzzy_same, _names_in, created_artefacts, find_dependencies
 from dutygraph.graph.tasks import list_tasks
+
 
 @pytest.fixture(scope="module")
 def deps(loaded_store) -> dict[tuple[str, str], dict]:

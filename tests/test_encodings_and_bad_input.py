@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import CHENGDU, LINTONG
+
 from dutygraph.graph.load import load_files
-from dutygraph.graph.tasks import list_tasks
 from dutygraph.loaders import LoadError, read_document
 
 

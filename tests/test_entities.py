@@ -3,8 +3,8 @@ with the thresholds of the Entities issue; and concrete answers on real rows."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import GOLD
+
 from dutygraph.graph import listings
 from dutygraph.graph.evaluation import entity_scores
 from dutygraph.graph.indicators import find_targets

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import ARTIFACTS, CHENGDU, LINTONG
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_office_formats import CHENGDU_HEADER, CHENGDU_TITLE, build_docx, build_pdf, build_xlsx, chengdu_rows
 
-from conftest import ARTIFACTS, CHENGDU, LINTONG
 from dutygraph.graph.load import load_files
 from dutygraph.loaders import LoadError, PlanRecord, package_guard, read_document
-from test_office_formats import CHENGDU_HEADER, CHENGDU_TITLE, build_docx, build_pdf, build_xlsx, chengdu_rows
 
 EXAMPLES = int(os.environ.get("DUTYGRAPH_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("DUTYGRAPH_FUZZ_RANDOM"),

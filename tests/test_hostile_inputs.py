@@ -14,9 +14,9 @@ from urllib.parse import quote
 import openpyxl
 import pyoxigraph as ox
 import pytest
+from conftest import CHENGDU, LINTONG
 from fastapi.testclient import TestClient
 
-from conftest import CHENGDU, LINTONG
 from dutygraph.graph.load import load_files
 from dutygraph.service import output
 from dutygraph.service.answer_cache import MIB, AnswerCache, estimate_bytes

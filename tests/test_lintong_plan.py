@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from conftest import gold_rows
 
 GOLD = gold_rows("lintong_rows.json")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import LINTONG
 from typer.testing import CliRunner
 
-from conftest import LINTONG
 from dutygraph.graph import namespaces as ns
 from dutygraph.service.cli import app
 

@@ -15,9 +15,9 @@ from xml.sax.saxutils import escape
 import docx
 import openpyxl
 import pytest
+from conftest import LINTONG
 from openpyxl.styles import Alignment
 
-from conftest import LINTONG
 from dutygraph.loaders import LoadError, PlanRecord, TaskRecord, read_document
 
 CHENGDU_HEADER = ["序号", "具体目标任务", "工作要求", "责任部门", "完成时限"]

@@ -7,8 +7,8 @@ import io
 
 import httpx
 import pytest
-
 from conftest import serving
+
 from dutygraph.service.app import Settings, create_app
 
 LISTS = ["/api/tasks", "/api/departments", "/api/facility-types", "/api/regulations", "/api/indicators",

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import docx
 import pytest
-
 from conftest import CHENGDU, LINTONG
+from test_office_formats import build_text_pdf
+
 from dutygraph.loaders import LoadError, read_document
 from dutygraph.loaders.detect import detect_layout
 from dutygraph.loaders.metadata import doc_number, iso_date, level_of_body
 from dutygraph.loaders.text_io import read_text
-from test_office_formats import build_text_pdf
 
 # Written for these tests after the county plans the project collects: full- and half-width brackets, colons
 # and semicolons; 责任单位 / 牵头单位；配合单位 / A牵头，B配合 / bare lists; a nested bracket in a unit name;
@@ -230,7 +230,8 @@ def test_iso_date(line, expected):
 
 @pytest.mark.parametrize(
     "name, level",
-    [("西安市临潼区国家安全发展示范城市创建工作领导小组", "区"), ("成都市人民政府办公厅", "市"), ("县应急局", "县"), ("安平县人民政府", "县"), ("领导小组", "")],
+    [("西安市临潼区国家安全发展示范城市创建工作领导小组", "区"), ("成都市人民政府办公厅", "市"), ("县应急局", "县"),
+     ("安平县人民政府", "县"), ("领导小组", "")],
 )
 def test_level_of_body(name, level):
     assert level_of_body(name) == level

@@ -6,8 +6,8 @@ import json
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import CD, LT, t
+
 from dutygraph.graph import namespaces as ns
 from dutygraph.graph.queries import _hinted, rq_text, select_text
 

@@ -7,8 +7,8 @@ import json
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import CHENGDU, LINTONG, ROOT
+
 from dutygraph.graph.alignment import align, documents
 from dutygraph.graph.analysis import cross_plan_inputs
 from dutygraph.graph.corpus import generate

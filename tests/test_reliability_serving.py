@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-
 from conftest import ARTIFACTS, CHENGDU, LINTONG, serving
+
 from dutygraph.graph.load import load_files
 from dutygraph.service.app import Settings, create_app
 

@@ -9,16 +9,17 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from fastapi.testclient import TestClient
-
 import virtuoso
 from conftest import CHENGDU, LINTONG, free_port
+from fastapi.testclient import TestClient
+
 from dutygraph.graph import listings, questions, reports
 from dutygraph.graph import namespaces as ns
 from dutygraph.graph.export import export_store

@@ -9,9 +9,9 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
+from conftest import CHENGDU, LINTONG
 from fastapi.testclient import TestClient
 
-from conftest import CHENGDU, LINTONG
 from dutygraph.graph.load import load_files
 from dutygraph.service.app import Settings, create_app
 

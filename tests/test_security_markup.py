@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import ARTIFACTS, CHENGDU, serving
+
 from dutygraph.graph import namespaces as ns
 from dutygraph.graph.load import load_files
 from dutygraph.service.app import Settings, create_app
@@ -59,7 +59,7 @@ def chrome():
 
 
 def _unit_iri(store: ox.Store) -> str:
-    query = f'SELECT ?u WHERE {{ ?u <http://www.w3.org/2004/02/skos/core#prefLabel> ?l FILTER(CONTAINS(STR(?l), "onerror")) }}'
+    query = 'SELECT ?u WHERE { ?u <http://www.w3.org/2004/02/skos/core#prefLabel> ?l FILTER(CONTAINS(STR(?l), "onerror")) }'
     return next(iter(store.query(query, use_default_graph_as_union=True)))["u"].value
 
 

@@ -9,10 +9,10 @@ import pyoxigraph as ox
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
+from conftest import CHENGDU, LINTONG  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 
-from conftest import CHENGDU, LINTONG  # noqa: E402
 from dutygraph.graph.load import load_files  # noqa: E402
 from dutygraph.service.app import Settings, create_app  # noqa: E402
 

@@ -11,8 +11,8 @@ import httpx
 import openpyxl
 import pyoxigraph as ox
 import pytest
-
 from conftest import ARTIFACTS, CHENGDU, LINTONG, serving
+
 from dutygraph.graph import namespaces as ns
 from dutygraph.graph.load import load_files
 from dutygraph.graph.tasks import list_tasks

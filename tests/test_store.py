@@ -6,9 +6,8 @@ import subprocess
 import sys
 
 import pyoxigraph as ox
-import pytest
-
 from conftest import CHENGDU, LINTONG
+
 from dutygraph.graph import namespaces as ns
 from dutygraph.graph.load import load_files
 from dutygraph.graph.store import named_graphs, open_store

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import GOLD
+
 from dutygraph.graph.unit_evaluation import score
 from dutygraph.graph.unit_functions import read_unit
 from dutygraph.graph.vocabulary import vocabulary

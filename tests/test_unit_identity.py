@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from conftest import CHENGDU, LINTONG
 from typer.testing import CliRunner
 
-from conftest import CHENGDU, LINTONG
 from dutygraph.graph import namespaces as ns
 from dutygraph.graph.build import plan_triples
 from dutygraph.graph.candidates import unit_candidates
