@@ -100,18 +100,32 @@ def run_analysis(store: ox.Store, plans: list[str] | None = None) -> AnalysisRes
 def changed(store: ox.Store, payloads: list[GraphPayload]) -> list[GraphPayload]:
     """The payloads whose content differs from what the store holds, each with its digest triple added;
     an empty payload for a graph the store does not hold is no change either."""
-    from .queries import select_text
+    return Baseline.of(store).keep(payloads)
 
-    held = {row["g"]: row["digest"] for row in select_text(store, _DIGESTS)}
-    existing = set(named_graphs(store))
-    out = []
-    for payload in payloads:
-        digest = _digest(payload.triples)
-        if held.get(payload.graph) == digest or (not payload.triples and payload.graph not in existing):
-            continue
-        mark = (_n(payload.graph), _dg("contentDigest"), _lit(digest)) if payload.triples else None
-        out.append(GraphPayload(payload.graph, payload.triples + ([mark] if mark else [])))
-    return out
+
+@dataclass(frozen=True)
+class Baseline:
+    """The analysis graphs' digests and the named graphs of the store before a load, read once: a load that
+    streams its graphs (graph/load.py) decides graph by graph what changed while the store is being written."""
+
+    digests: dict[str, str]
+    graphs: frozenset[str]
+
+    @classmethod
+    def of(cls, store: ox.Store) -> Baseline:
+        from .queries import select_text
+
+        return cls({row["g"]: row["digest"] for row in select_text(store, _DIGESTS)}, frozenset(named_graphs(store)))
+
+    def keep(self, payloads: list[GraphPayload]) -> list[GraphPayload]:
+        out = []
+        for payload in payloads:
+            digest = _digest(payload.triples)
+            if self.digests.get(payload.graph) == digest or (not payload.triples and payload.graph not in self.graphs):
+                continue
+            mark = (_n(payload.graph), _dg("contentDigest"), _lit(digest)) if payload.triples else None
+            out.append(GraphPayload(payload.graph, payload.triples + ([mark] if mark else [])))
+        return out
 
 
 _DIGESTS = """PREFIX dg: <https://w3id.org/dutygraph/ontology#>
@@ -136,6 +150,12 @@ def _digest(triples: list[tuple]) -> str:
         h.update(line.encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()
+
+
+def stored_digest(store: ox.Store, graph: str) -> str:
+    """_digest of a graph as a store holds it. pyoxigraph normalises literals ("0.90"^^xsd:decimal is read back
+    as "0.9"), so compare it only with another stored_digest, e.g. of a payload put in an in-memory store."""
+    return _digest([(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, _n(graph))])
 
 
 def plan_findings(store: ox.Store, tasks: list[dict[str, Any]], plans: list[str], result: AnalysisResult,
@@ -245,10 +265,15 @@ def _duplicate_triples(entry: dict[str, Any]) -> list[tuple]:
     out = [(f, RDF_TYPE, _dg("Finding")), (f, _dg("findingKind"), _lit(entry["kind"])),
            (f, _dg("score"), _lit(float(entry["score"]))), (f, _dg("evidence"), ox.Literal(entry["evidence"], language="zh"))]
     out += [(f, _dg("member"), _n(t)) for t in entry["tasks"]]
-    edge = _dg("duplicateOf" if entry["kind"] == "duplicate" else "parallelWith")
-    for a, b in zip(entry["tasks"], entry["tasks"][1:]):
-        out += [(_n(a), edge, _n(b)), (_n(b), edge, _n(a))]
+    edge = _dg(DUPLICATE_EDGES[entry["kind"]])
+    for a, b in zip(entry["tasks"], entry["tasks"][1:]):       # restates points from the measure to the task
+        out += [(_n(a), edge, _n(b))] if entry["kind"] == "restates" else [(_n(a), edge, _n(b)), (_n(b), edge, _n(a))]
+    if entry.get("slot"):
+        out.append((f, _dg("slot"), ox.Literal(entry["slot"], language="zh")))
     return out
+
+
+DUPLICATE_EDGES = {"duplicate": "duplicateOf", "overlap": "overlapsWith", "restates": "restates", "parallel": "parallelWith"}
 
 
 def _dependency_triples(dep: dict[str, Any]) -> list[tuple]:

@@ -218,7 +218,9 @@ class _Comparison:
         self.copies = self._copies()
 
     def weight(self, grams: Iterable[str]) -> float:
-        return sum(self.idf.get(g, 0.0) for g in grams)
+        """Summed in sorted order: a set's order follows the hash seed, and float sums in another order differ in
+        the last bits, which would break ties differently from one process to the next."""
+        return math.fsum(self.idf.get(g, 0.0) for g in sorted(grams))
 
     def _copies(self) -> list[set[int]]:
         """Per clause, the duties holding a copy or near-copy of it (the template-text count)."""

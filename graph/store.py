@@ -16,6 +16,7 @@ ENV_VAR = "DUTYGRAPH_STORE"
 # SPARQL INSERT DATA, whose text and parsed form would take gigabytes at 150,000 duties.
 BULK_THRESHOLD = 200_000
 JOURNAL_GRAPH = ns.GRAPH + "journal"
+STAGING_PREFIX = ns.GRAPH + "staging/"
 _STAGED = ox.NamedNode(JOURNAL_GRAPH + "#staged")
 
 
@@ -74,54 +75,63 @@ def replace_graphs(store: ox.Store, payloads: list[GraphPayload]) -> int:
         return 0
     total = sum(len(p.triples) for p in payloads)
     if total > BULK_THRESHOLD:
-        return bulk_replace(store, [p.graph for p in payloads],
-                            ((s, p, o, payload.graph) for payload in payloads for s, p, o in payload.triples))
+        return bulk_replace(store, [p.graph for p in payloads], payloads)
     store.update(_insert_data(payloads))
     store.flush()
     return total
 
 
-Quad = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal, str]
-
-
-def bulk_replace(store: ox.Store, graphs: list[str], quads: Iterable[Quad]) -> int:
-    """Replace the named graphs `graphs` with `quads` (streamed: never all in memory) through pyoxigraph's
-    bulk loader, which writes sorted files straight into RocksDB but is not one transaction. The outcome is
-    still all or nothing: (1) a journal naming every graph about to be written is committed; (2) graphs
-    that do not exist yet are written in place, existing ones into fresh staging graphs; (3) one update
-    moves the staging graphs over their targets and deletes the journal. An exception rolls back at once;
-    after a crash, the next open_store (or load) drops what the journal names. The trade-off: a replaced
-    graph is copied once more inside the final transaction (cheap for a few plans, heavy when re-loading
-    millions of triples over themselves), and a crashed bulk load leaves files that the rollback deletes."""
+def bulk_replace(store: ox.Store, graphs: list[str], payloads: Iterable[GraphPayload]) -> int:
+    """Replace named graphs by `payloads`, streamed (one graph in memory at a time) through pyoxigraph's bulk
+    loader, which writes sorted files straight into RocksDB but is not one transaction. The outcome is still
+    all or nothing, after a crash too: (1) a journal naming every graph that may be written is committed;
+    (2) graphs that do not exist yet are written in place, existing ones into staging graphs; (3) ONE update,
+    the commit, moves the staging graphs over their targets, drops the targets of empty payloads and deletes
+    the journal. Before the commit, an exception or the next open_store (recover) drops what the journal
+    names, which leaves exactly the store before. `graphs` must name every payload's graph; a graph without
+    a payload is left alone. New graphs go in place because a transactional copy costs ~100× the bulk
+    write (docs/RELIABILITY.md §2): replacing an existing graph is what pays for the MOVE."""
     recover(store)
     existing = set(named_graphs(store))
     token = uuid.uuid4().hex
-    stage = {g: (f"{ns.GRAPH}staging/{token}/{i}" if g in existing else g) for i, g in enumerate(graphs)}
+    stage = {g: (f"{STAGING_PREFIX}{token}/{i}" if g in existing else g) for i, g in enumerate(graphs)}
     journal = ox.NamedNode(f"{JOURNAL_GRAPH}/{token}")
     store.extend([ox.Quad(journal, _STAGED, ox.NamedNode(g), ox.NamedNode(JOURNAL_GRAPH)) for g in stage.values()])
     store.flush()
+    written: set[str] = set()
+    emptied: set[str] = set()
     count = 0
 
     def staged() -> Iterator[ox.Quad]:
         nonlocal count
-        names = {g: ox.NamedNode(s) for g, s in stage.items()}
-        for s, p, o, g in quads:
-            count += 1
-            yield ox.Quad(s, p, o, names[g])
+        for payload in payloads:
+            if payload.graph not in stage:
+                raise ValueError(f"bulk_replace: graph <{payload.graph}> was not journalled")
+            (written if payload.triples else emptied).add(payload.graph)
+            name = ox.NamedNode(stage[payload.graph])
+            count += len(payload.triples)
+            yield from (ox.Quad(s, p, o, name) for s, p, o in payload.triples)
 
     try:
         store.bulk_extend(staged())
-        moves = [f"MOVE SILENT GRAPH <{s}> TO <{g}>" for g, s in stage.items() if s != g]
-        store.update(" ;\n".join(moves + [f"DROP SILENT GRAPH <{JOURNAL_GRAPH}>"]))
+        _commit(store, [(stage[g], g) for g in sorted(written) if stage[g] != g],
+                sorted(g for g in emptied - written if g in existing))
     except BaseException:
         recover(store)
         raise
-    store.flush()
     return count
 
 
+def _commit(store: ox.Store, moves: list[tuple[str, str]], drops: list[str]) -> None:
+    """The switch of bulk_replace: one update, so one RocksDB transaction, whose last step deletes the journal."""
+    steps = [f"MOVE SILENT GRAPH <{s}> TO <{g}>" for s, g in moves] + [f"DROP SILENT GRAPH <{g}>" for g in drops]
+    store.update(" ;\n".join(steps + [f"DROP SILENT GRAPH <{JOURNAL_GRAPH}>"]))
+    store.flush()
+
+
 def recover(store: ox.Store) -> None:
-    """Undo an interrupted bulk_replace: drop every graph its journal names, then the journal."""
+    """Undo an interrupted bulk_replace: drop every graph its journal names (the staging graphs and the
+    graphs that did not exist before it), then the journal."""
     journal = ox.NamedNode(JOURNAL_GRAPH)
     pending = [q.object.value for q in store.quads_for_pattern(None, _STAGED, None, journal)]
     if pending:
@@ -136,4 +146,6 @@ def drop_graphs(store: ox.Store, graphs: list[str]) -> None:
 
 
 def named_graphs(store: ox.Store) -> list[str]:
-    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != JOURNAL_GRAPH)
+    """The store's named graphs without the bookkeeping of a bulk load in progress (journal, staging graphs)."""
+    return sorted(g.value for g in store.named_graphs()
+                  if isinstance(g, ox.NamedNode) and g.value != JOURNAL_GRAPH and not g.value.startswith(STAGING_PREFIX))

@@ -1,13 +1,23 @@
 """Loading a folder: supported documents found recursively; all or nothing by default, or, with skip_bad,
-the good plans plus a list of the files that failed and why."""
+the good plans plus a list of the files that failed and why. Never read: a path named that is not a regular
+file (refused), and, under a folder, FIFOs, sockets, devices, unreadable files, broken links and link loops
+(passed over and reported)."""
 from __future__ import annotations
 
+import json
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from conftest import CHENGDU
-from dutygraph.graph.load import document_paths, read_folder
+from conftest import CHENGDU, LINTONG
+from dutygraph.graph.load import document_paths, read_all, read_folder
 from dutygraph.loaders import LoadError
 from test_office_formats import CHENGDU_HEADER, CHENGDU_TITLE, LINTONG_HEADER, LINTONG_TITLE, build_docx, build_pdf, chengdu_rows, lintong_rows
 
@@ -61,3 +71,121 @@ def test_a_folder_of_good_files_loads_everything(folder):
     (folder / "broken.xlsx").unlink()
     plans, failures = read_folder([folder])
     assert len(plans) == 2 and failures == []
+
+
+# ---- input hygiene: what is not a regular file is never read
+
+def _cli_load(path: Path, store: Path) -> subprocess.CompletedProcess:
+    """The real CLI, with its address space capped at 3 GiB and 30 s: a reader that slurps /dev/zero fails
+    with MemoryError, one that waits on a FIFO times out — instead of taking the machine down or hanging."""
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    return subprocess.run([sys.executable, "-m", "dutygraph.service.cli", "load", "--store", str(store), str(path)],
+                          capture_output=True, text=True, timeout=30, preexec_fn=cap)
+
+
+def _special(kind: str, tmp_path: Path) -> Path:
+    if kind == "device":
+        return Path("/dev/zero")
+    path = tmp_path / f"{kind}.txt"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        socket.socket(socket.AF_UNIX).bind(str(path))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "socket"])
+def test_a_path_named_that_is_not_a_regular_file_is_refused_unread(tmp_path, kind):
+    path = _special(kind, tmp_path)
+    done = _cli_load(path, tmp_path / "store")
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert f"{path}: not a regular file" in done.stderr and "nothing was loaded" in done.stderr, output
+    assert "Traceback" not in output and "MemoryError" not in output
+    with pytest.raises(LoadError, match="not a regular file"):
+        read_folder([path])
+
+
+def test_a_folder_named_to_read_all_is_refused(tmp_path):
+    with pytest.raises(LoadError, match=r"not a regular file \(a folder\)"):
+        read_all([tmp_path])
+
+
+@pytest.fixture
+def odd_folder(tmp_path: Path) -> Path:
+    """One good document beside entries a walk must pass over and report: a FIFO, a socket, a link to itself,
+    a broken link, and a link from a subfolder back to the folder (a loop)."""
+    root = tmp_path / "odd"
+    (root / "nested").mkdir(parents=True)
+    (root / "lintong_plan.txt").write_bytes(LINTONG.read_bytes())
+    os.mkfifo(root / "pipe.txt")
+    socket.socket(socket.AF_UNIX).bind(str(root / "nested" / "sock.csv"))
+    (root / "self.txt").symlink_to("self.txt")
+    (root / "gone.txt").symlink_to("nowhere.txt")
+    (root / "nested" / "back").symlink_to("..")
+    (root / "notes").symlink_to("/dev/null")      # no document suffix: left alone like notes.md, not reported
+    return root
+
+
+def test_entries_that_are_no_regular_files_are_skipped_and_reported(odd_folder):
+    assert document_paths([odd_folder]) == [odd_folder / "lintong_plan.txt"]
+    plans, failures = read_folder([odd_folder])           # all or nothing, yet nothing bad was read
+    assert [p.plan_id for p in plans] == ["lintong_plan"]
+    reasons = {Path(path).relative_to(odd_folder).as_posix(): why for path, why in failures}
+    assert reasons == {
+        "pipe.txt": "not a regular file (a FIFO)",
+        "nested/sock.csv": "not a regular file (a socket)",
+        "self.txt": "a link loop (the link leads back to itself)",
+        "gone.txt": "no such file (or a broken link)",
+        "nested/back": "a link loop (it leads back to a folder above it)",
+    }
+
+
+def test_a_link_to_a_folder_is_followed_once(tmp_path):
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "lintong_plan.txt").write_bytes(LINTONG.read_bytes())
+    (tmp_path / "also").symlink_to("plans")
+    assert document_paths([tmp_path]) == [tmp_path / "also" / "lintong_plan.txt"]
+    _, failures = read_folder([tmp_path])
+    assert failures == [(str(tmp_path / "plans"), f"the same folder as {tmp_path / 'also'}, already read")]
+
+
+def test_unreadable_files_and_folders_are_skipped_and_reported():
+    """chmod 000 stops no one running as root (these tests do): the walk runs in a child process that gives up
+    root for nobody (uid 65534) first, so the permission check is real."""
+    root = Path(tempfile.mkdtemp(prefix="dutygraph-unreadable-"))
+    try:
+        root.chmod(0o755)
+        (root / "secret.txt").write_text("1\t任务\t市应急局\n", encoding="utf-8")
+        (root / "secret.txt").chmod(0o000)
+        (root / "closed").mkdir(mode=0o000)
+        (root / "closed").chmod(0o000)
+        reasons = _as_nobody(lambda: read_folder([root])[1]) if os.geteuid() == 0 else read_folder([root])[1]
+    finally:
+        (root / "closed").chmod(0o755)
+        shutil.rmtree(root)
+    assert sorted(reasons) == [[str(root / "closed"), "cannot list the folder: Permission denied"],
+                               [str(root / "secret.txt"), "cannot read the file: permission denied"]]
+
+
+def _as_nobody(work):
+    """work() in a forked child running as uid/gid 65534; its JSON result (or error text) comes back on a pipe."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            answer = {"ok": work()}
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            answer = {"error": f"{type(exc).__name__}: {exc}"}
+        os.write(write_end, json.dumps(answer).encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        answer = json.loads(pipe.read() or b'{"error": "no answer"}')
+    os.waitpid(pid, 0)
+    assert "error" not in answer, answer["error"]
+    return answer["ok"]
