@@ -7,6 +7,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import namespaces as ns
+from .dismissals import dismissed_by_key, finding_key
 from .queries import select, select_in
 
 REPORTS = ("shared-facilities", "orphans", "duplicates", "dependencies", "alignments", "centrality")
@@ -75,11 +76,17 @@ def orphans(store: ox.Store, reason: str | None = None) -> list[dict[str, Any]]:
 
 
 def duplicates(store: ox.Store, kind: str | None = None, min_score: float = 0.0) -> list[dict[str, Any]]:
+    """Duplicate and parallel findings, most confident first within a kind; `dismissed` is {reason, by, at, via}
+    when someone dismissed the finding (graph/dismissals.py), else None."""
     found: dict[str, dict[str, Any]] = {}
     for row in select(store, "duplicates"):
         entry = found.setdefault(row["finding"], {"tasks": [], "kind": row["kind"], "score": row["score"],
-                                                  "evidence": row["evidence"]})
+                                                  "evidence": row["evidence"], "finding": row["finding"]})
         entry["tasks"].append(row["task"])
+    dismissed = dismissed_by_key(store)
+    for entry in found.values():
+        record = dismissed.get(finding_key(entry["kind"], entry["tasks"]))
+        entry["dismissed"] = record.brief() if record else None
     items = [e for e in found.values() if (kind is None or e["kind"] == kind) and e["score"] >= min_score]
     return sorted(items, key=lambda e: (e["kind"], -e["score"], e["tasks"]))
 

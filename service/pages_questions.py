@@ -16,6 +16,7 @@ from jinja2 import Environment
 
 from dutygraph.graph import listings, reports
 from dutygraph.graph import question_rows as qr
+from dutygraph.graph.dismissals import finding_key, task_ref
 from dutygraph.graph.namespaces import plan_of_task
 from dutygraph.graph.plan_choice import plans as plan_list
 from dutygraph.graph.tasks import list_tasks
@@ -72,8 +73,23 @@ def _orphans(src: Source, plans: frozenset[str] | None) -> list[dict[str, Any]]:
 
 
 def _duplicates(src: Source, plans: frozenset[str] | None) -> list[dict[str, Any]]:
-    rows = qr.duplicate_rows(src.call(reports.duplicates), src.tasks(src.scope(plans)), plans and set(plans))
+    """Pairs by kind, most confident first; each row also carries its finding's IRI and `dismissed`
+    ({reason, by, at, via} or None), matched by kind and member duties (graph/dismissals.py)."""
+    items = src.call(reports.duplicates)
+    rows = qr.duplicate_rows(items, src.tasks(src.scope(plans)), plans and set(plans))
+    by_key = {finding_key(i["kind"], i["tasks"]): i for i in items}
+    for row in rows:
+        item = by_key.get(finding_key(row["kind"], [row["a_id"], row["b_id"], *(o["id"] for o in row["others"])]), {})
+        row["finding"], row["dismissed"] = item.get("finding"), item.get("dismissed")
+        row["task_refs"] = " ".join(task_ref(t) for t in item.get("tasks", []))
     return sorted(rows, key=lambda r: (DUPLICATE_ORDER.get(r["kind"], 9), -(r["confidence"] or 0)))
+
+
+def _dismissing(request: Request) -> dict[str, Any]:
+    """Whether the duplicates page offers the dismiss form: only when the service accepts writes with the token
+    (service/dismissals.py); otherwise the page shows the `dutygraph dismiss` command instead."""
+    settings = getattr(request.app.state, "settings", None)
+    return {"can_write": bool(settings and settings.allow_update and settings.token), "endpoint": "/api/findings/dismiss"}
 
 
 def _dependencies(src: Source, plans: frozenset[str] | None) -> list[dict[str, Any]]:
@@ -182,6 +198,7 @@ def build_question_router(get_store: Callable[[], ox.Store], answers: AnswerCach
         diffs = [qr.char_diff(r["a_text"], r["b_text"]) for r in view.rows] if name == "duplicates" else []
         api = f"/api/{name}" + (f"?plan={reading.plan}" if name == "shared-facilities" and reading.plan_ids else "")
         return render(env, reading, q.template, name=name, view=view, table=q.table, columns=q.table.visible(reading.many),
-                      diffs=diffs, api=api, explain=f"/api/{name}?explain=1")
+                      diffs=diffs, api=api, explain=f"/api/{name}?explain=1",
+                      dismissing=_dismissing(request) if name == "duplicates" else None)
 
     return router

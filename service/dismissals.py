@@ -1,0 +1,91 @@
+"""Dismissing findings over HTTP (/api/findings/…): thin routes over dutygraph.graph.dismissals.
+
+The rule: dismissing is a write to the store, so it is allowed exactly when SPARQL Update is (`serve
+--allow-update --token …`), and needs ``Authorization: Bearer <token>``. Otherwise 403 (disabled: use
+`dutygraph dismiss`), and 401 for a missing or wrong token. The person is named in the request (`by`); the
+dismissal records that it came with the token (via "http-token"). Writes go through the service's one write
+path (service/writes.py), so kept answers are forgotten and pages show the change at once. These paths are
+exempt from the reading gate (service/app.py): a write inside a held read would wait for itself."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Header, HTTPException, Query
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from dutygraph.graph import dismissals as dm
+
+from .security import bearer_token_ok
+from .writes import WritePath
+
+PREFIX = "/api/findings"
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "the finding, reason or name cannot be used"},
+    401: {"description": "missing or wrong bearer token"},
+    403: {"description": "writing over HTTP is disabled (start the server with --allow-update and --token)"},
+    404: {"description": "no such finding, or no dismissal of it"},
+}
+
+
+class DismissRequest(BaseModel):
+    """Which finding (its IRI, or its duties and kind), why, and who."""
+
+    finding: str | None = Field(None, max_length=2000, description="the finding's IRI (`finding` in /api/duplicates)")
+    tasks: list[str] = Field(default_factory=list, max_length=100, description="or: its member duties' IRIs")
+    kind: str | None = Field(None, max_length=40, description="the finding's kind, when duties make up several")
+    reason: str = Field(..., min_length=1, max_length=dm.MAX_REASON_CHARS, description="why (Chinese text)")
+    by: str = Field(..., min_length=1, max_length=dm.MAX_NAME_CHARS, description="who dismisses it")
+
+
+def build_dismissals_router(get_store: Callable[[], ox.Store], writes: WritePath, token: str | None,
+                            enabled: bool) -> APIRouter:
+    router = APIRouter(prefix=PREFIX, tags=["findings"])
+
+    def authorise(authorization: str | None) -> None:
+        if not enabled or not token:
+            raise HTTPException(403, "dismissing findings over HTTP is disabled: start the server with "
+                                     "--allow-update --token …, or use `dutygraph dismiss` on the server")
+        if not bearer_token_ok(authorization, token):
+            raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+    async def write(fn: Callable[..., dm.Dismissal], *args: Any) -> dict[str, Any]:
+        try:
+            return (await writes.run(fn, get_store(), *args)).as_json()
+        except dm.FindingNotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+        except dm.DismissalError as exc:
+            raise HTTPException(400, str(exc)) from None
+
+    def dismiss(store: ox.Store, body: DismissRequest) -> dm.Dismissal:
+        found = dm.find_finding(store, body.finding, body.tasks, body.kind)
+        return dm.dismiss(store, found, body.reason, body.by, via="http-token")
+
+    @router.post("/dismiss", summary="Dismiss a finding with a reason (bearer token; kept across reloads)",
+                 responses=_ERRORS)
+    async def dismiss_finding(body: DismissRequest, authorization: Annotated[str | None, Header()] = None):
+        authorise(authorization)
+        return await write(dismiss, body)
+
+    @router.delete("/dismiss", summary="Withdraw the dismissal of a finding named by its IRI or duties (bearer token)",
+                   responses=_ERRORS)
+    async def undismiss_by_query(finding: Annotated[str | None, Query(max_length=2000, description="the finding's IRI")] = None,
+                                 tasks: Annotated[list[str], Query(description="or: its member duties' IRIs")] = [],  # noqa: B006
+                                 kind: str | None = None,
+                                 authorization: Annotated[str | None, Header()] = None):
+        authorise(authorization)
+        return await write(lambda store: dm.undismiss(store, finding, tasks, kind))
+
+    @router.delete("/dismiss/{finding:path}", summary="Withdraw the dismissal of a finding (bearer token)",
+                   responses=_ERRORS)
+    async def undismiss_finding(finding: str, authorization: Annotated[str | None, Header()] = None):
+        authorise(authorization)
+        return await write(lambda store: dm.undismiss(store, finding))
+
+    @router.get("/dismissals", summary="Dismissed findings: which, why, who and when")
+    async def dismissal_list() -> list[dict[str, Any]]:
+        return [d.as_json() for d in await run_in_threadpool(dm.dismissals, get_store())]
+
+    return router
