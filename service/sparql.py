@@ -31,7 +31,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qs
@@ -42,9 +42,10 @@ from fastapi.responses import JSONResponse
 
 from dutygraph.service import sparql_formats as sf
 from dutygraph.service.answer_cache import AnswerCache
+from dutygraph.service.query_guard import _TOKEN as _GUARD_TOKEN  # the guard's lexer: its token positions
 from dutygraph.service.query_guard import QueryLimits, QueryRefused, check_query, check_update
-from dutygraph.service.writes import WritePath
 from dutygraph.service.query_pool import PoolBusy, QueryPool, StoreFence, WorkerCrashed, WorkerOutOfMemory, WorkerTimeout, run_forked
+from dutygraph.service.writes import WritePath
 
 log = logging.getLogger(__name__)
 _GRACE_S = 0.2
@@ -93,6 +94,7 @@ class QueryRequest:
     named_graphs: tuple[str, ...] = ()
     accept: str | None = None
     format: str | None = None
+    base_iri: str | None = None  # the service-defined base: the endpoint's own IRI
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ def evaluate(store: ox.Store, request: QueryRequest, settings: SparqlSettings, d
     except ValueError as error:
         return Outcome.error(400, f"invalid graph IRI: {error}")
     try:
-        result = store.query(request.query, **dataset)  # type: ignore[arg-type]
+        result = store.query(request.query, base_iri=request.base_iri, **dataset)  # type: ignore[arg-type]
         _check(deadline)
         if isinstance(result, ox.QueryBoolean):
             fmt = sf.negotiate(request.accept, request.format, sf.RESULT_FORMATS)
@@ -271,10 +273,48 @@ class _QueryRunner:
             return _time_limit(self.settings) if started.is_set() else self._busy()
 
 
-def apply_update(store: ox.Store, update: str) -> Outcome:
+class DatasetConflict(ValueError):
+    """using-graph-uri / using-named-graph-uri together with USING or WITH in the update (Protocol 2.2.3)."""
+
+
+def with_protocol_dataset(update: str, using: Sequence[str], using_named: Sequence[str]) -> str:
+    """The update with the protocol dataset written as USING / USING NAMED before each top-level WHERE, since
+    pyoxigraph's ``Store.update`` takes no dataset. Clauses go in between the guard lexer's tokens; the IRIs
+    are checked and written by ``ox.NamedNode`` (a ValueError if invalid). ``DELETE WHERE {P}``, which admits
+    no USING, becomes its long form ``DELETE {P} USING … WHERE {P}`` (SPARQL 1.1 Update 3.1.3.3)."""
+    if not using and not using_named:
+        return update
+    clauses = " ".join([f"USING {ox.NamedNode(g)}" for g in using] + [f"USING NAMED {ox.NamedNode(g)}" for g in using_named])
+    tokens = [m for m in _GUARD_TOKEN.finditer(update) if m.lastgroup not in ("space", "comment", "other")]
+    depths, depth = [], 0
+    for token in tokens:
+        closing = token.lastgroup == "punct" and token.group() in "})]"
+        depth = max(0, depth - 1) if closing else depth
+        depths.append(depth)
+        depth += token.lastgroup == "punct" and token.group() in "{(["
+    pieces, done = [], 0
+    for i, token in enumerate(tokens):
+        word = token.group().upper() if token.lastgroup == "word" and depths[i] == 0 else ""
+        if word in ("USING", "WITH"):
+            raise DatasetConflict(f"the update has {word} and the request using-graph-uri or using-named-graph-uri: "
+                                  "give the dataset one way only")
+        if word != "WHERE":
+            continue
+        insert = f"{clauses} "
+        if i > 0 and tokens[i - 1].lastgroup == "word" and tokens[i - 1].group().upper() == "DELETE":
+            end = next((j for j in range(i + 2, len(tokens)) if depths[j] == 0), None)
+            if i + 1 >= len(tokens) or tokens[i + 1].group() != "{" or end is None:
+                continue  # not a DELETE WHERE the parser will accept: let it say so
+            insert = f"{update[tokens[i + 1].start():tokens[end].end()]} {clauses} "
+        pieces += [update[done:token.start()], insert]
+        done = token.start()
+    return "".join(pieces) + update[done:]
+
+
+def apply_update(store: ox.Store, update: str, base_iri: str | None = None) -> Outcome:
     """Run an (already authorised) update; pyoxigraph applies it as one transaction."""
     try:
-        store.update(update)
+        store.update(update, base_iri=base_iri)
         store.flush()
     except SyntaxError as error:
         return Outcome.error(400, f"malformed update: {error}")
@@ -293,24 +333,47 @@ def update_authorised(authorization: str | None, settings: SparqlSettings) -> bo
 
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
+# The limits have no W3C term; they are said in the service's own namespace (docs/DEPLOY.md lists the terms).
+LIMITS = "https://w3id.org/dutygraph/service#"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _limits(settings: SparqlSettings) -> list[tuple[str, ox.Literal]]:
+    def integer(value: int) -> ox.Literal:
+        return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "integer"))
+
+    said = [("queryTimeoutSeconds", ox.Literal(f"{settings.timeout_s:g}", datatype=ox.NamedNode(_XSD + "decimal"))),
+            ("maxResultRows", integer(settings.max_rows)), ("maxConcurrentQueries", integer(settings.max_concurrent_queries)),
+            ("maxQueryLength", integer(settings.limits.max_length)), ("maxNestingDepth", integer(settings.limits.max_depth))]
+    if settings.isolation == "process":
+        said.append(("queryMemoryLimitMiB", integer(settings.memory_limit_mb)))
+    return said
 
 
 def service_description(endpoint: str, graphs: list[str], settings: SparqlSettings) -> list[ox.Triple]:
-    """The SPARQL 1.1 Service Description of this endpoint and the store's named graphs."""
+    """The SPARQL 1.1 Service Description of this endpoint and the store's named graphs: the languages,
+    features and formats the endpoint really offers with these settings, and its limits."""
     def sd(name: str) -> ox.NamedNode:
         return ox.NamedNode(SD + name)
 
     service, dataset, default_graph = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
     triples = [ox.Triple(service, _RDF_TYPE, sd("Service")),
                ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
-               ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query"))]
+               ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+               ox.Triple(service, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple"))]
+    features = ["UnionDefaultGraph"] if settings.union_default_graph else []
+    if settings.service_allowlist:
+        features.append("BasicFederatedQuery")
     if settings.allow_update:
         triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
-    if settings.union_default_graph:
-        triples.append(ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")))
+        features.append("EmptyGraphs")  # CREATE GRAPH makes a graph that exists while empty
+        if settings.load_allowlist:
+            triples += [ox.Triple(service, sd("inputFormat"), ox.NamedNode(f.iri)) for f in sf.GRAPH_FORMATS]
+    triples += [ox.Triple(service, sd("feature"), sd(name)) for name in features]
     for fmt in (*sf.RESULT_FORMATS, *sf.GRAPH_FORMATS):
         triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(fmt.iri)))
+    triples += [ox.Triple(service, ox.NamedNode(LIMITS + name), value) for name, value in _limits(settings)]
     triples += [ox.Triple(service, sd("defaultDataset"), dataset),
                 ox.Triple(dataset, _RDF_TYPE, sd("Dataset")),
                 ox.Triple(dataset, sd("defaultGraph"), default_graph),
@@ -334,6 +397,26 @@ def _response(outcome: Outcome) -> Response:
 
 def _error(status: int, message: str) -> Response:
     return JSONResponse({"detail": message}, status_code=status)
+
+
+_POST_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update")
+
+
+def _media_type(header: str) -> tuple[str, str | None]:
+    """The media type of a Content-Type header, lower-cased, and its charset parameter if any."""
+    media_type, *parameters = (part.strip() for part in header.split(";"))
+    charset = next((value.strip('"').lower() for key, _, value in (p.partition("=") for p in parameters)
+                    if key.strip().lower() == "charset"), None)
+    return media_type.lower(), charset
+
+
+def _base_iri(request: Request) -> str | None:
+    """The service-defined base IRI (Protocol 2.2.3): the endpoint's IRI as the client addressed it."""
+    endpoint = str(request.url.replace(query="", fragment=""))
+    try:
+        return ox.NamedNode(endpoint).value
+    except ValueError:
+        return None
 
 
 def _single(values: list[str], name: str) -> str | None:
@@ -372,15 +455,13 @@ def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSetti
             return _error(400, str(error))
         if query is not None and update is not None:
             return _error(400, "give either query= or update=, not both")
+        if query is None and update is None and request.method == "POST":
+            return _error(400, "a POST needs query= or update= (the service description is a GET without query=)")
         refusal = _refusal(query, update, settings)
         if refusal:
             return _error(400, refusal)
         if update is not None:
-            if request.method != "POST":
-                return _error(400, "updates must be sent with POST")
-            if not update_authorised(request.headers.get("authorization"), settings):
-                return _error(403, "updates are disabled or the bearer token is missing or wrong")
-            return _response(await writes.run(apply_update, get_store(), update))
+            return await run_update(request, update, params)
         accept = request.headers.get("accept")
         if query is None:
             return await describe_service(request, accept, fmt)
@@ -388,13 +469,29 @@ def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSetti
             return _error(406, "no acceptable format: queries answer in "
                                + ", ".join(f.media_type for f in (*sf.RESULT_FORMATS, *sf.GRAPH_FORMATS)))
         query_request = QueryRequest(query, tuple(params.get("default-graph-uri", [])),
-                                     tuple(params.get("named-graph-uri", [])), accept, fmt)
+                                     tuple(params.get("named-graph-uri", [])), accept, fmt, _base_iri(request))
         found, outcome, generation = results.lookup(("sparql", query_request))
         if not found:
             outcome = await runner.run(get_store(), query_request, generation)
             if outcome.status == 200 and len(outcome.body) <= KEEP_BYTES and not _VOLATILE.search(query):
                 results.keep(("sparql", query_request), outcome, generation)
         return _response(outcome)
+
+    async def run_update(request: Request, update: str, params: dict[str, list[str]]) -> Response:
+        if request.method != "POST":
+            return _error(400, "updates must be sent with POST")
+        if not update_authorised(request.headers.get("authorization"), settings):
+            return _error(403, "updates are disabled or the bearer token is missing or wrong")
+        try:
+            update = with_protocol_dataset(update, params.get("using-graph-uri", []), params.get("using-named-graph-uri", []))
+        except DatasetConflict as error:
+            return _error(400, str(error))
+        except ValueError as error:
+            return _error(400, f"invalid graph IRI: {error}")
+        refusal = _refusal(None, update, settings)  # again: the dataset clauses may copy a DELETE WHERE pattern
+        if refusal:
+            return _error(400, refusal)
+        return _response(await writes.run(apply_update, get_store(), update, _base_iri(request)))
 
     async def describe_service(request: Request, accept: str | None, fmt_param: str | None) -> Response:
         try:
@@ -404,9 +501,9 @@ def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSetti
         store = get_store()
         graphs = await asyncio.to_thread(
             lambda: sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)))
-        endpoint = str(request.url.replace(query="", fragment=""))
+        endpoint = _base_iri(request) or "urn:dutygraph:sparql"
         body = sf.serialize_triples(service_description(endpoint, graphs, settings), fmt,
-                                    {"sd": SD, "formats": "http://www.w3.org/ns/formats/"})
+                                    {"sd": SD, "formats": "http://www.w3.org/ns/formats/", "limits": LIMITS})
         return Response(body, headers={"Vary": "Accept"}, media_type=fmt.content_type)
 
     @router.get("/sparql", summary="SPARQL 1.1 query (GET), or the service description")
@@ -418,19 +515,24 @@ def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSetti
     async def sparql_post(request: Request) -> Response:
         """Query or update by form (``query=`` / ``update=``) or as a direct
         ``application/sparql-query`` / ``application/sparql-update`` body."""
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        content_type, charset = _media_type(request.headers.get("content-type", ""))
+        if content_type not in _POST_TYPES:
+            return _error(415, "POST a form (application/x-www-form-urlencoded), application/sparql-query or "
+                               "application/sparql-update; this request's body is " + (content_type or "untyped"))
+        if charset not in (None, "utf-8", "utf8"):
+            return _error(415, f"the body must be UTF-8, not {charset}")
         params = {key: request.query_params.getlist(key) for key in request.query_params}
         try:
             body = (await request.body()).decode("utf-8")
-            if content_type == "application/x-www-form-urlencoded":
-                params = parse_qs(body, keep_blank_values=True, errors="strict")
-            elif content_type in ("application/sparql-query", "application/sparql-update"):
-                params.pop("query", None), params.pop("update", None)
-                params["query" if content_type.endswith("query") else "update"] = [body]
-            else:
-                return _error(415, "POST a form, application/sparql-query or application/sparql-update")
+            form = parse_qs(body, keep_blank_values=True, errors="strict") if content_type == _POST_TYPES[0] else {}
         except UnicodeDecodeError:
             return _error(400, "the request body is not valid UTF-8")
+        if content_type == _POST_TYPES[0]:
+            for key, values in form.items():  # a form's fields join those of the URL (a repeated query= is a 400)
+                params[key] = params.get(key, []) + values
+        else:
+            params.pop("query", None), params.pop("update", None)
+            params["query" if content_type.endswith("query") else "update"] = [body]
         return await answer(request, params)
 
     return router
