@@ -17,7 +17,7 @@ from .unit_identity import PlanUnits, ResolvedUnit, plan_units, resolve_departme
 from .vocabulary import vocabulary
 
 KIND_CLASS = {"task": "TableTask", "measure": "Measure", "schedule": "ScheduleItem"}
-Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -130,7 +130,7 @@ def unknown_units(plan: PlanRecord) -> list[str]:
 
 def _task_triples(plan, task: TaskRecord, plan_node, section_nodes, units: _UnitNodes) -> list[Triple]:
     node = _n(ns.task_iri(plan.plan_id, task.kind, task.number))
-    out: list[Triple] = [
+    out: list[Triple | None] = [
         (node, RDF_TYPE, _dg("Task")),
         (node, RDF_TYPE, _dg(KIND_CLASS.get(task.kind, "Task"))),
         (node, _dg("kind"), _str(task.kind)),

@@ -12,6 +12,7 @@ import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dutygraph.loaders import read_document
 from dutygraph.loaders.records import TaskRecord
@@ -203,7 +204,7 @@ def pdf_text_plan(index: int, lintong_text: str) -> tuple[PlanSpec, str]:
     return PlanSpec(plan_id, plan_id + ".txt", "pdf-text", f"{city}市{district}区", "区", "as-written"), text
 
 
-def generate(plans: int, seed: int, out: Path, samples: Path = SAMPLES) -> dict[str, object]:
+def generate(plans: int, seed: int, out: Path, samples: Path = SAMPLES) -> dict[str, Any]:
     """Write `plans` documents and labels.json into `out`; the same (plans, seed) gives the same bytes."""
     out.mkdir(parents=True, exist_ok=True)
     pool = source_rows(samples)

@@ -37,7 +37,7 @@ def _reg_key(text: str) -> str:
 def entity_scores(store: ox.Store, gold_dir: Path) -> dict[str, dict[str, float]]:
     tasks = {t["id"]: t for t in list_tasks(store)}
     jurisdiction = {"chengdu_task_table": "成都市", "lintong_plan": "西安市临潼区"}
-    counters: dict[str, tuple[Counter[str], Counter[str]]] = {k: (Counter(), Counter()) for k in ("departments", "facility_types", "regulations", "indicators")}
+    counters: dict[str, tuple[Counter[Any], Counter[Any]]] = {k: (Counter(), Counter()) for k in ("departments", "facility_types", "regulations", "indicators")}
     label_to_slug = _facility_slugs(store)
     for row in json.loads((gold_dir / "entities.json").read_text(encoding="utf-8")):
         task = tasks.get(_task_id(row["plan"], row["kind"], row["number"]))
@@ -91,7 +91,7 @@ def analysis_scores(store: ox.Store, gold_dir: Path) -> dict[str, dict[str, Any]
     dup_pred = {frozenset(f["tasks"]) for f in found if f["kind"] in POSITIVE_KINDS and len(f["tasks"]) == 2}
     families = [set(f["tasks"]) for f in found if f["kind"] == "parallel"]
     par_pred = {p for p in labelled if any(p <= fam for fam in families)}
-    scores = {
+    scores: dict[str, dict[str, Any]] = {
         "duplicates": _labelled_pr({p for p in dup_pred if p in labelled}, dup_gold),
         "parallel": _labelled_pr(par_pred, par_gold),
     }

@@ -113,10 +113,11 @@ def apply(rows: Sequence[dict[str, Any]], query: TableQuery, searched: Iterable[
         counts[key] = dict(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])))
     for key, wanted in query.facets:
         found = [r for r in found if _has(r.get(key), wanted)]
-    if query.sort:
-        filled = [r for r in found if sort_key(r.get(query.sort))[0] < 2]
-        empty = [r for r in found if sort_key(r.get(query.sort))[0] == 2]
-        filled.sort(key=lambda r: sort_key(r.get(query.sort)), reverse=query.descending)
+    column = query.sort
+    if column:
+        filled = [r for r in found if sort_key(r.get(column))[0] < 2]
+        empty = [r for r in found if sort_key(r.get(column))[0] == 2]
+        filled.sort(key=lambda r: sort_key(r.get(column)), reverse=query.descending)
         found = filled + empty
     pages = max(1, math.ceil(len(found) / query.size))
     query = replace(query, page=min(query.page, pages))

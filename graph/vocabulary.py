@@ -25,6 +25,8 @@ VOCAB_ENV = "DUTYGRAPH_VOCAB"
 TIER_CONFIDENCE = {"override": 1.0, "label": 0.95, "body": 0.9, "agency": 0.8, "short": 0.7}
 _STEM_PREDICATES = {ns.DG + "bodyStem": "body", ns.DG + "agencyStem": "agency", ns.DG + "shortStem": "short"}
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal   # an object in the vocabulary files
+
 
 class VocabularyError(LoadError):
     """A user override file that cannot be read: names the file and line, like a bad document."""
@@ -107,7 +109,7 @@ def user_files() -> tuple[str, ...]:
     return tuple(p for p in os.environ.get(VOCAB_ENV, "").split(os.pathsep) if p.strip())
 
 
-def _parse(path: Path, user: bool) -> list[tuple[str, str, ox.Term]]:
+def _parse(path: Path, user: bool) -> list[tuple[str, str, Term]]:
     if not path.exists():
         if user:
             raise VocabularyError(str(path), "no such vocabulary file")
@@ -124,18 +126,18 @@ def _parse(path: Path, user: bool) -> list[tuple[str, str, ox.Term]]:
     return out
 
 
-def _triples(name: str) -> list[tuple[str, str, ox.Term]]:
+def _triples(name: str) -> list[tuple[str, str, Term]]:
     return _parse(ontology.path(name), user=False)
 
 
-def _subjects(triples: list[tuple[str, str, ox.Term]]) -> dict[str, dict[str, list[ox.Term]]]:
-    by_subject: dict[str, dict[str, list[ox.Term]]] = {}
+def _subjects(triples: list[tuple[str, str, Term]]) -> dict[str, dict[str, list[Term]]]:
+    by_subject: dict[str, dict[str, list[Term]]] = {}
     for s, p, o in triples:
         by_subject.setdefault(s, {}).setdefault(p, []).append(o)
     return by_subject
 
 
-def _add_units(vocab: Vocabulary, by_subject: dict[str, dict[str, list[ox.Term]]], external: bool) -> None:
+def _add_units(vocab: Vocabulary, by_subject: dict[str, dict[str, list[Term]]], external: bool) -> None:
     """First file wins for a (jurisdiction, label): user files and overrides.ttl are read before departments.ttl."""
     for iri, props in by_subject.items():
         types = {t.value for t in props.get(RDF_TYPE, [])}
@@ -153,7 +155,7 @@ def _add_units(vocab: Vocabulary, by_subject: dict[str, dict[str, list[ox.Term]]
             vocab.units.setdefault((jurisdiction, label), unit)
 
 
-def _add_functions(vocab: Vocabulary, by_subject: dict[str, dict[str, list[ox.Term]]], override: bool,
+def _add_functions(vocab: Vocabulary, by_subject: dict[str, dict[str, list[Term]]], override: bool,
                    external: bool) -> None:
     """Functions, families and name stems; an override file may add stems to a shipped function (tier override)."""
     for iri, props in by_subject.items():

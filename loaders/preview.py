@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .detect import read_document
 from .records import PlanRecord, TaskRecord
@@ -36,7 +37,7 @@ class DocumentPreview:
     duties: list[DutyPreview]
     warnings: list[str]
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 

@@ -76,11 +76,12 @@ class AnswerCache:
             if found:
                 self.hits += 1
                 return value
-            pending = self._pending.get((generation, key))
-            owner = pending is None
-            if owner:
-                pending = self._pending[(generation, key)] = _Pending()
+            held: _Pending | None = self._pending.get((generation, key))
+            owner = held is None
+            if held is None:
+                held = self._pending[(generation, key)] = _Pending()
                 self.misses += 1
+            pending: _Pending = held
         if not owner:
             pending.done.wait()
             if pending.error is not None:

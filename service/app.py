@@ -7,7 +7,7 @@ import os
 from importlib import resources
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
@@ -86,7 +86,7 @@ def app_from_env() -> FastAPI:
 
 def create_app(settings: Settings | None = None, store: ox.Store | None = None) -> FastAPI:
     settings = settings or Settings()
-    db = store if store is not None else open_store(settings.store)
+    db: Any = store if store is not None else open_store(settings.store)   # ox.Store or a RemoteStore
     if type(db).__name__ == "RemoteStore":           # the engine's HTTP limit follows the service's
         from dutygraph.graph.remote import with_timeout
 
@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
 
     from .api import build_api_router
     from .deadlines_page import build_deadlines_router
+    from .dismissals import build_dismissals_router
     from .duty_lists import build_duty_lists_router
     from .pages import build_pages_router
     from .sparql import SparqlSettings, build_sparql_router
@@ -136,14 +137,15 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     app.include_router(build_load_router(lambda: db, writes, settings.token, settings.allow_load, page_uploads, pending))
     app.include_router(build_upload_router(lambda: db, pending, settings.token, settings.allow_load, page_uploads))
     app.include_router(build_api_router(lambda: db, cache))
-    app.include_router(build_viz_router(lambda: db))
+    app.include_router(build_dismissals_router(lambda: db, writes, settings.token, settings.allow_update))
+    app.include_router(build_viz_router(lambda: db, cache))
     app.include_router(build_duty_lists_router(lambda: db, cache))   # before the pages' /departments/{iri:path}
     app.include_router(build_deadlines_router(lambda: db, cache))
     app.include_router(build_pages_router(lambda: db, cache))
     app.state.warming = warm_up(cache, db) if settings.warm else None
     # Middleware added last runs first: the body limit before the gate, so a too-large upload never waits.
     app.add_middleware(GateMiddleware, gate=gate,
-                       exempt=("/sparql", "/api/load", "/api/preview", "/upload", "/static", "/favicon.ico"))
+                       exempt=("/sparql", "/api/load", "/api/preview", "/api/findings/dismiss", "/upload", "/static", "/favicon.ico"))
     uploads = tuple((path, settings.max_upload_bytes) for path in ("/api/load", "/api/preview"))
     security.install(app, security.BodyLimits(settings.max_body_bytes, uploads), settings.cors_origins)
     static = resources.files("dutygraph.service").joinpath("static")

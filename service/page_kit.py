@@ -99,10 +99,10 @@ def reader(request: Request, plans: list[PlanInfo]) -> Reader:
     query, cookies = request.query_params, request.cookies
     lang = i18n.choose(query, cookies, request.headers.get("accept-language", ""))
     plan = chosen(plans, query.get("plan") or cookies.get(PLAN_COOKIE))
-    remember = {}
+    remember: dict[str, str] = {}
     if query.get("lang") in i18n.LANGUAGES:
         remember[i18n.COOKIE] = lang
-    if query.get("plan") and plan == query.get("plan"):
+    if plan and plan == query.get("plan"):
         remember[PLAN_COOKIE] = plan
     return Reader(request, i18n.Messages(lang), plans, plan, remember)
 

@@ -130,7 +130,7 @@ def build_pages_router(get_store: Callable[[], ox.Store], cache: AnswerCache | N
         reading = await who(request)
         deps = [d for d in await run(reports.dependencies) if task_id in (d["from"], d["to"])]
         aligned = next((a for a in await run(reports.alignments, task=task_id)), None)
-        orphan = next((o["reasons"] for o in await run(reports.orphans) if o["task"] == task_id), [])
+        orphan: list[str] = next((o["reasons"] for o in await run(reports.orphans) if o["task"] == task_id), [])
         related = {task_id} | {d["from"] for d in deps} | {d["to"] for d in deps} | \
             {c["task"] for c in (aligned or {}).get("candidates", [])}
         tasks = await run_in_threadpool(src.tasks, {plan_of_task(i) for i in related})

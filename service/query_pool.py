@@ -241,7 +241,7 @@ class QueryPool:
     """Up to `size` pre-forked workers answering jobs with `handler(job)` (in the worker) by a deadline.
     `probe()` runs once in each new worker, touching the store, before the worker takes jobs."""
 
-    def __init__(self, handler: Callable[[Any], Any], probe: Callable[[], None], size: int, memory_mb: int,
+    def __init__(self, handler: Callable[[Any], Any], probe: Callable[[], object], size: int, memory_mb: int,
                  fence: StoreFence) -> None:
         self.handler, self.probe, self.size, self.memory_mb, self.fence = handler, probe, size, memory_mb, fence
         self._workers = _Workers()

@@ -63,4 +63,4 @@ def workbook_download(name: str, sheets: list[output.Sheet], filename: str | Non
 
 def json_bytes(items: Any) -> bytes:
     """The body JSONResponse would send, for answers kept as bytes (see service/api.py)."""
-    return JSONResponse(items).body
+    return bytes(JSONResponse(items).body)
