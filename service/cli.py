@@ -135,7 +135,7 @@ def load(
         rdf_payloads = read_rdf(rdf_files, graph)
         with Progress(transient=True) as progress:
             bar = progress.add_task("reading", total=len(files))
-            plans, failures = read_folder(files, layout, skip_bad=skip_bad,
+            plans, failures = read_folder(documents, layout, skip_bad=skip_bad,
                                           on_file=lambda p: progress.update(bar, advance=1, description=p.name))
     except LoadError as exc:
         _fail(f"{exc}; nothing was loaded")
@@ -158,13 +158,18 @@ def _dry_run(paths: list[Path], layout: Optional[str], output: str) -> None:
     """`load --dry-run`: the library's preview of every document, as text or JSON; exit 1 if one cannot be read."""
     import json
 
-    from dutygraph.graph.load import document_paths, is_rdf_file
+    from dutygraph.graph.load import find_documents, is_rdf_file
     from dutygraph.loaders.preview import preview_document
 
     if output not in ("text", "json"):
         _fail(f"unknown --output {output!r}: use text or json", 2)
     previews, errors = [], []
-    for path in document_paths([p for p in paths if not is_rdf_file(p)]):
+    try:
+        files, skipped = find_documents([p for p in paths if not is_rdf_file(p)])
+    except LoadError as exc:
+        _fail(str(exc))
+    errors += [f"{path}: skipped: {why}" for path, why in skipped]
+    for path in files:
         try:
             previews.append(preview_document(path, layout))
         except LoadError as exc:
@@ -342,6 +347,36 @@ def analyse(store: Optional[str] = StoreOpt) -> None:
 
 
 @app.command()
+def dismiss(
+    target: list[str] = typer.Argument(..., metavar="FINDING_OR_TASKS",
+                                       help="The finding's IRI (`finding` in `report duplicates`), or its duties "
+                                            "(IRIs, or plan/kind/number such as chengdu_task_table/task/205)."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why it is not a problem (required unless --undo)."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who dismisses it (default: $USER)."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="The finding's kind, when its duties make up several."),
+    undo: bool = typer.Option(False, "--undo", help="Withdraw the dismissal instead."),
+    store: Optional[str] = StoreOpt,
+) -> None:
+    """Dismiss a finding with a reason, kept across reloads (prints the same JSON as POST /api/findings/dismiss)."""
+    import os
+
+    from dutygraph.graph import dismissals as dm
+
+    finding = target[0] if len(target) == 1 and target[0].startswith(dm.FINDING_PREFIX) else None
+    db = _open(store)
+    try:
+        tasks = [] if finding else [dm.task_of_ref(t) for item in target for t in item.replace(",", " ").split()]
+        if undo:
+            done = dm.undismiss(db, finding, tasks, kind)
+        else:
+            found = dm.find_finding(db, finding, tasks, kind)
+            done = dm.dismiss(db, found, reason or "", by or os.environ.get("USER") or "", via="cli")
+    except dm.DismissalError as exc:
+        _fail(str(exc), 2)
+    typer.echo(output.to_json({**done.as_json(), **({"withdrawn": True} if undo else {})}))
+
+
+@app.command()
 def evaluate(
     gold: Path = typer.Option(Path("tests/gold"), "--gold", help="Folder with the hand-labelled gold sets."),
     fmt: str = FormatOpt,
@@ -400,13 +435,18 @@ def viz(
     view: Optional[str] = typer.Option(None, "--view", help="start | all | focus | sharing | quality | dependencies"),
     depth: int = typer.Option(1, "--depth", min=1, max=3),
     plan: Optional[str] = typer.Option(None, "--plan"),
+    function: Optional[str] = typer.Option(None, "--function", help="Department function or family (应急管理, 安全应急)."),
+    facility: Optional[str] = typer.Option(None, "--facility", help="Facility type (燃气管网); narrower types included."),
+    edges: list[str] = typer.Option([], "--edges", help="Edge kinds to keep (repeat or comma-separate): lead, concerns …"),
     out: Path = typer.Option(..., "-o", "--output", help="HTML file that opens from disk (no server, no CDN)."),
 ) -> None:
     """Write a self-contained interactive network view."""
-    from dutygraph.viz import Filters, FocusNotFound, VizError, render_view
+    from dutygraph.viz import FocusNotFound, VizError, render_view
+    from dutygraph.viz.routes import filters_from
 
     try:
-        html = render_view(_open(store), view, focus=focus, depth=depth, filters=Filters(plan=plan), standalone=True)
+        html = render_view(_open(store), view, focus=focus, depth=depth,
+                           filters=filters_from(plan, function, facility, edges), standalone=True)
     except (VizError, FocusNotFound) as exc:
         _fail(str(exc), 2)
     out.write_text(html, encoding="utf-8")

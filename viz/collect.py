@@ -73,6 +73,8 @@ def _plan(row: dict[str, Any]) -> Node:
     return Node(id=row["plan"], kind="plan", label=plan_name(row), plan=row["planId"], statement=row["title"])
 
 
+PREFETCH = 10           # unknown neighbours above which neighbourhood() reads the node's duties in one query
+
 BUILD = {"tasks": _task, "units": unit_node, "facility_types": facility_node, "regulations": _regulation,
          "indicators": _indicator, "plans": _plan}
 
@@ -104,17 +106,19 @@ def whole_graph(store: ox.Store) -> Graph:
     return graph
 
 
-def analysis_graph(store: ox.Store, kinds: frozenset[str]) -> Graph:
+def analysis_graph(store: ox.Store, kinds: frozenset[str], plan: str | None = None) -> Graph:
     """The duties that analysis results of `kinds` (or an orphan reason, when "orphan" is among them)
-    touch, and those edges: what the quality and dependency views need, without reading the whole store."""
+    touch, and those edges: what the quality and dependency views need, without reading the whole store.
+    With `plan`, that plan's duties only (and the edges between them)."""
     rows = select_sorted(store, "analysis_edges")
     edges = [(r["source"], EDGE_KIND_OF.get(r["predicate"], "orphan"), r["target"]) for r in rows]
     wanted = [(s, k, t) for s, k, t in edges if k in kinds]
     tasks = sorted({end for s, _, t in wanted for end in (s, t)})
     graph = Graph()
-    if len(tasks) > 100:                     # one bulk query beats a hundred bound ones
+    if plan or len(tasks) > 100:            # one bulk query beats a hundred bound ones
         keep = set(tasks)
-        for row in select_sorted(store, "tasks"):
+        query = "tasks" if plan else ("dependency_tasks" if kinds == {"depends-on"} else "quality_tasks")
+        for row in (select_sorted(store, query, planId=plan) if plan else select_sorted(store, query)):
             if row["task"] in keep:
                 graph.add_node(_task(row))
     else:
@@ -151,6 +155,10 @@ def neighbourhood(store: ox.Store, node: str, limit: int, known: dict[str, Node]
     the flag says whether some were left out."""
     known = known if known is not None else {}
     rows = select(store, "neighbours", node=iri(node))
+    unknown = {row["target"] if row["source"] == node else row["source"] for row in rows} - known.keys()
+    if len(unknown) > PREFETCH:              # a department's or facility type's duties: one query, not one each
+        for task_id, task in tasks_near(store, node).items():
+            known.setdefault(task_id, task)
     nodes: list[Node] = []
     edges: list[Edge] = []
     seen: set[str] = set()
@@ -169,6 +177,30 @@ def neighbourhood(store: ox.Store, node: str, limit: int, known: dict[str, Node]
             nodes.append(found)
         edges.append(Edge(row["source"], row["target"], EDGE_KIND_OF[row["predicate"]]))
     return nodes, edges, truncated
+
+
+def tasks_near(store: ox.Store, node: str) -> dict[str, Node]:
+    """The duties one edge away from `node`, by IRI (the first sorted row wins, as in fetch_node)."""
+    found: dict[str, Node] = {}
+    for row in select_sorted(store, "tasks_near", node=iri(node)):
+        found.setdefault(row["task"], _task(row))
+    return found
+
+
+def edges_near(store: ox.Store, node: str) -> dict[str, list[Edge]]:
+    """Every edge of each duty one edge away from `node`, in the order neighbourhood() gives them."""
+    edges: dict[str, list[Edge]] = {}
+    for row in select_sorted(store, "edges_near", node=iri(node)):
+        edges.setdefault(row["task"], []).append(Edge(row["source"], row["target"], EDGE_KIND_OF[row["predicate"]]))
+    return edges
+
+
+def units_near(store: ox.Store, node: str) -> dict[str, Node]:
+    """The units responsible for the duties one edge away from `node`, by IRI (first sorted row wins)."""
+    found: dict[str, Node] = {}
+    for row in select_sorted(store, "units_near", node=iri(node)):
+        found.setdefault(row["unit"], unit_node(row))
+    return found
 
 
 def resolve(store: ox.Store, focus: str) -> str:
@@ -192,7 +224,7 @@ def search(store: ox.Store, text: str) -> list[dict[str, str]]:
 
 def sharing_rows(store: ox.Store, plan: str | None) -> list[tuple[str, str, str, EdgeKind]]:
     """(department, facility type, duty, lead or co-responsible) for the duties of one plan or of all."""
-    rows = select_sorted(store, "sharing", planId=plan) if plan else select_sorted(store, "sharing")
+    rows = select_sorted(store, "sharing", planId=plan) if plan else select_sorted(store, "sharing_all")
     return [(r["department"], r["facility"], r["task"], EDGE_KIND_OF[r["role"]]) for r in rows]
 
 

@@ -124,11 +124,17 @@ def render_view(store: ox.Store, view: str | None = None, focus: str | None = No
     """The HTML page of a view. standalone=True inlines the vendored vis-network and the page script so the
     file opens from disk (no search/expand server then; clicks go to link_base + /tasks/… if given)."""
     data = graph_data(store, view, focus, depth, filters, link_base or "")
+    return page_html(data, facets(store), focus, standalone=standalone, link_base=link_base, api_base=api_base)
+
+
+def page_html(data: dict[str, Any], choices: dict[str, list[dict[str, Any]]], focus: str | None = None, *,
+              standalone: bool = False, link_base: str | None = None, api_base: str = "/viz") -> str:
+    """The page around a view's data (graph_data) and the filter form's choices (facets): the template only,
+    no store query, so the app can keep both per store generation and draw a repeat view at once."""
     focus_label = None
     if data["roots"]:
         root = data["roots"][0]
         focus_label = next((n["info"].get("label", n["label"]) for n in data["nodes"] if n["id"] == root), focus)
-    choices = facets(store)
     config = {
         "planNames": {p["value"]: p["label"] for p in choices["plans"]},
         "api": None if standalone else api_base,

@@ -1,9 +1,9 @@
 """The HTTP shell over the views: /viz (page), /viz/data (JSON), /viz/search, /viz/expand, /viz/static.
 No `from __future__ import annotations` here: FastAPI must see the router-local dependency types."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, TypeVar
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, HTTPException, Query
@@ -11,23 +11,43 @@ from fastapi.responses import HTMLResponse, Response
 
 from . import collect
 from .model import EDGE_KINDS, VIEWS, Filters, FocusNotFound, VizError
-from .render import STATIC_FILES, expand, graph_data, render_view
+from .render import STATIC_FILES, expand, facets, graph_data, page_html
 
 MAX_EXPAND = 200
+T = TypeVar("T")
 
 
-def _filters(plan: str | None, function: str | None, facility: str | None, edges: list[str]) -> Filters:
+class Keeper(Protocol):
+    """What the views need of the service's AnswerCache (service/answer_cache.py): an answer per key, kept
+    for the store generation it was computed in."""
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T: ...
+
+
+class _NoCache:
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        return compute()
+
+
+def filters_from(plan: str | None, function: str | None, facility: str | None, edges: list[str]) -> Filters:
+    """Filters from the query string or the CLI's options (edge kinds repeated or comma-separated)."""
     kinds = frozenset(k.strip() for value in edges for k in value.split(",") if k.strip())
     return Filters(plan=plan or None, function=function or None, facility=facility or None, edge_kinds=kinds)
+
+
+_filters = filters_from
 
 
 def _http_error(error: VizError) -> HTTPException:
     return HTTPException(status_code=404 if isinstance(error, FocusNotFound) else 400, detail=str(error))
 
 
-def build_viz_router(get_store: Callable[[], ox.Store]) -> APIRouter:
-    """Routes for the network views; `get_store` returns the app's open store."""
+def build_viz_router(get_store: Callable[[], ox.Store], cache: Keeper | None = None) -> APIRouter:
+    """Routes for the network views; `get_store` returns the app's open store. With `cache` (the app's
+    AnswerCache) a view's data and the filter form's choices are computed once per store generation, so a
+    repeat view costs only its template."""
     router = APIRouter(prefix="/viz", tags=["viz"])
+    kept: Keeper = cache if cache is not None else _NoCache()
     StoreDep = Annotated[ox.Store, Depends(get_store)]
 
     class ViewQuery:
@@ -49,10 +69,19 @@ def build_viz_router(get_store: Callable[[], ox.Store]) -> APIRouter:
         def filters(self) -> Filters:
             return _filters(*self.filters_args)
 
+        def data(self, store: ox.Store) -> dict[str, Any]:
+            """graph_data for these parameters, kept per store generation (key: view, focus, depth, filters)."""
+            filters = self.filters()
+            view = self.view or ("focus" if self.focus else "start")
+            key = ("viz", "data", view, self.focus, self.depth, filters)
+            return kept.get(key, lambda: graph_data(store, view, self.focus, self.depth, filters))
+
     @router.get("", response_class=HTMLResponse, summary="The interactive network page of a view")
     def page(store: StoreDep, q: Annotated[ViewQuery, Depends()]) -> HTMLResponse:
         try:
-            html = render_view(store, q.view, q.focus, q.depth, q.filters(), api_base=router.prefix, link_base="")
+            data = q.data(store)
+            choices = kept.get(("viz", "facets"), lambda: facets(store))
+            html = page_html(data, choices, q.focus, api_base=router.prefix, link_base="")
         except VizError as error:
             raise _http_error(error) from error
         return HTMLResponse(html)
@@ -60,7 +89,7 @@ def build_viz_router(get_store: Callable[[], ox.Store]) -> APIRouter:
     @router.get("/data", summary="Nodes, edges, options and legend of a view (what the page draws)")
     def data(store: StoreDep, q: Annotated[ViewQuery, Depends()]) -> dict[str, Any]:
         try:
-            return graph_data(store, q.view, q.focus, q.depth, q.filters())
+            return q.data(store)
         except VizError as error:
             raise _http_error(error) from error
 

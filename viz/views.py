@@ -13,7 +13,7 @@ from . import collect
 from .aggregate import Fold, Folded, coarsen, prune_edges
 from .families import function_families
 from .looks import NO_FAMILY, ORPHAN_REASONS, short_label
-from .model import VIEWS, Edge, Filters, Graph, Node, VizError
+from .model import VIEWS, Edge, EdgeKind, Filters, Graph, Node, VizError
 from .queries import select, select_sorted
 
 FOCUS_LIMIT = 150        # neighbours taken per node when a focus grows a level
@@ -50,17 +50,24 @@ def build(store: ox.Store, view: str, focus: str | None, depth: int, filters: Fi
     elif view == "focus":
         raise VizError("view=focus needs focus=<IRI or name>")
     elif view in ("sharing", "start"):
-        plan = filters.plan or (_first_plan(store) if view == "start" else None)
+        # Departments belong to one plan each: across many plans the sharing view would only fold them into
+        # families, after reading every plan's rows. It starts from the first plan, as the start view does.
+        many = view == "sharing" and not filters.active and len(select(store, "plans")) > OVERVIEW_PLANS
+        plan = filters.plan or (_first_plan(store) if view == "start" or many else None)
         graph = sharing_view(store, replace(filters, plan=plan), families, tree)
         result = View(view, graph, plan=plan)
         return _finish(result, store, tree, filters)
     elif view == "all" and not filters.active and len(select(store, "plans")) > OVERVIEW_PLANS:
         overview = overview_view(store, families)
         return View(view, overview, hidden_edges=prune_edges(overview, per_node=3))
-    elif view == "quality" and not filters.active:
-        graph = quality_view(collect.analysis_graph(store, frozenset({"duplicate-of", "parallel-with", "orphan"})))
-    elif view == "dependencies" and not filters.active:
-        graph = dependency_view(collect.analysis_graph(store, frozenset({"depends-on"})))
+    elif view == "quality" and not filters.active and len(select(store, "plans")) > OVERVIEW_PLANS:
+        overview = quality_overview(store)
+        return View(view, overview, hidden_edges=prune_edges(overview, per_node=3))
+    elif view == "quality" and _plan_only(filters):
+        kinds = frozenset({"duplicate-of", "parallel-with", "orphan"})
+        graph = quality_view(collect.analysis_graph(store, kinds, filters.plan))
+    elif view == "dependencies" and _plan_only(filters):
+        graph = dependency_view(collect.analysis_graph(store, frozenset({"depends-on"}), filters.plan))
     else:
         graph = _with_families(collect.whole_graph(store), families)
         if view == "quality":
@@ -82,6 +89,11 @@ def _finish(result: View, store: ox.Store, tree: dict[str, Node], filters: Filte
     result.hidden_edges = prune_edges(result.graph, per_node=2 if result.name in ("all", "focus") else 3,
                                       always=frozenset({"depends-on", "duplicate-of"}))
     return result
+
+
+def _plan_only(filters: Filters) -> bool:
+    """No filter, or a plan and nothing else: the analysis views then read only the duties they draw."""
+    return not (filters.function or filters.facility or filters.edge_kinds)
 
 
 def _first_plan(store: ox.Store) -> str | None:
@@ -129,13 +141,14 @@ def focus_view(store: ox.Store, focus: str, depth: int) -> Graph:
                 queue.append((node.id, level + 1))
         for edge in edges:
             graph.add_edge(edge)
-    if depth == 1:
+    if depth == 1 and frontier:
+        # the root's duties are the frontier: their edges and units in two queries, not one set per duty
+        near, units = collect.edges_near(store, root), collect.units_near(store, root)
         for task in frontier:
-            nodes, edges, _ = collect.neighbourhood(store, task, FOCUS_LIMIT, known)
-            wanted = {e.target for e in edges if e.kind in RESPONSIBILITY}
-            for node in nodes:
-                if node.id in wanted:
-                    graph.add_node(node)
+            edges = near.get(task, [])
+            for edge in edges:
+                if edge.kind in RESPONSIBILITY and edge.target in units:
+                    graph.add_node(units[edge.target])
             for edge in edges:
                 graph.add_edge(edge)
     return graph
@@ -164,6 +177,33 @@ def overview_view(store: ox.Store, families: dict[str, str]) -> Graph:
     for (plan, family), count in sorted(totals.items()):
         if plan in plans:
             graph.add_edge(Edge(plans[plan]["plan"], f"family:{family}", "lead", count))
+    return graph
+
+
+def quality_overview(store: ox.Store) -> Graph:
+    """A store of many plans: one group per plan with duties to look at (orphans, duplicates, parallels),
+    linked where one plan's duties duplicate or parallel another's; each opens the quality view of its plan.
+    Counted in SPARQL (quality_plans.rq, quality_links.rq), so no duty is read."""
+    plans = {r["planId"]: r for r in select(store, "plans")}
+    graph = Graph()
+    for row in select(store, "quality_plans"):
+        plan = plans.get(row["planId"])
+        if plan is None:
+            continue
+        name = collect.plan_name(plan)
+        graph.add_node(Node(id=plan["plan"], kind="cluster", member_kind="task", plan=row["planId"],
+                            label=f"{short_label(name, 8)} · {row['tasks']}项",
+                            statement=f"{plan['title']}：孤立任务 {row['orphans']} 项，"
+                                      f"重复或并列 {row['tasks'] - row['orphans']} 项以上",
+                            expand_url="?" + urlencode({"view": "quality", "plan": row["planId"]})))
+    pairs: dict[tuple[str, str, EdgeKind], int] = {}
+    for row in select(store, "quality_links"):
+        kind = collect.EDGE_KIND_OF[row["predicate"]]
+        a, b = sorted((row["planId"], row["otherId"]))
+        pairs[(a, b, kind)] = pairs.get((a, b, kind), 0) + row["tasks"]
+    for (a, b, kind), count in sorted(pairs.items()):
+        if a in plans and b in plans:
+            graph.add_edge(Edge(plans[a]["plan"], plans[b]["plan"], kind, count))
     return graph
 
 
