@@ -5,10 +5,7 @@ text (service/query_guard.py) is tested on its own first."""
 from __future__ import annotations
 
 import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +15,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import CHENGDU, LINTONG, ROOT, free_port
+from conftest import CHENGDU, LINTONG, ROOT, dutygraph_serve
 
 from dutygraph.graph.load import load_files
 from dutygraph.service.query_guard import LimitExceeded, LoadRefused, QueryLimits, ServiceRefused, check_query, check_update, measure
@@ -121,31 +118,9 @@ def server(tmp_path_factory) -> Iterator[dict]:
     store = ox.Store(str(folder))
     load_files(store, [CHENGDU, LINTONG])
     del store  # closes it: the server opens it next
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dutygraph.service.cli", "serve", "--store", str(folder), "--port", str(port),
-         "--timeout", str(LIMIT_S), "--query-memory-mb", str(MEMORY_MB), "--no-cache", "--no-warm",
-         "--allow-update", "--token", TOKEN], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, process.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
-        try:
-            if httpx.get(url + "/healthz", timeout=5).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.2)
-    try:
+    with dutygraph_serve(folder, "--timeout", str(LIMIT_S), "--query-memory-mb", str(MEMORY_MB), "--no-cache",
+                         "--no-warm", "--allow-update", "--token", TOKEN) as (url, process):
         yield {"url": url, "process": process}
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _query(server: dict, text: str, timeout: float = 30) -> httpx.Response:

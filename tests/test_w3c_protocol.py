@@ -8,17 +8,13 @@ and every request carries the update token (so a 4xx is the protocol's refusal, 
 by an authorised update before the test runs."""
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import free_port
+from conftest import dutygraph_serve
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from w3c_manifest import SUITE, HttpRequest, ProtocolTest, read_manifest
@@ -40,30 +36,8 @@ def server(tmp_path_factory) -> Iterator[str]:
     """`dutygraph serve` with its defaults (process isolation, the answer cache) plus updates, on an empty store."""
     folder = tmp_path_factory.mktemp("w3c") / "store"
     ox.Store(str(folder))  # created, then closed: the server opens it
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dutygraph.service.cli", "serve", "--store", str(folder), "--port", str(port),
-         "--allow-update", "--token", TOKEN], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, process.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
-        try:
-            if httpx.get(url + "/healthz", timeout=5).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.2)
-    try:
+    with dutygraph_serve(folder, "--allow-update", "--token", TOKEN) as (url, _process):
         yield url
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _load_graph_data(url: str, test: ProtocolTest) -> None:
