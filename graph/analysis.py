@@ -5,7 +5,9 @@ Two kinds of result:
   only and live in …/graph/analysis/plan/<plan id>. A load re-analyses the plans it loads, nothing else.
 * across plans — alignments and department centrality, recomputed from every plan's duties at each load
   (alignment is blocked by neighbour plans, see graph/alignment.py). A plan's duties' correspondences live in
-  …/graph/analysis/alignment/<plan id>, centrality in …/graph/analysis.
+  …/graph/analysis/alignment/<plan id>, centrality in …/graph/analysis: each department's measured in its own
+  government's network (dg:centralityIn), and per government and function a dg:FunctionCentrality node, what
+  governments are compared by (graph/sharing.py).
 
 Every analysis graph carries a digest of its content (`<graph> dg:contentDigest "…"`), and only graphs whose
 content changed are written: loading one plan into a store of 500 rewrites that plan's graphs and those of
@@ -27,7 +29,7 @@ from .alignment import align
 from .dependencies import find_dependencies
 from .duplicates import find_in_plan
 from .orphans import orphans
-from .sharing import department_centrality
+from .sharing import department_centrality, department_functions, function_centrality
 from .store import GraphPayload, named_graphs, replace_graphs
 from .tasks import list_tasks
 
@@ -188,16 +190,35 @@ def cross_plan_findings(tasks: list[dict[str, Any]], result: AnalysisResult) -> 
     """Alignments and centrality over every plan's duties (in plan id order): one alignment graph per plan
     (empty ones too, so stale matches are cleared) and the centrality graph."""
     result.alignments = _timed(result, "alignments", lambda: align(tasks))
-    result.sharing = _timed(result, "sharing", lambda: {"centrality": department_centrality(tasks)})
+    result.sharing = _timed(result, "sharing", lambda: _sharing(tasks))
     per_plan: dict[str, list[tuple]] = {t["plan"]["id"]: [] for t in tasks}
     for entry in result.alignments:
         per_plan.setdefault(entry["plan"], []).extend(_alignment_triples(entry))
-    central: list[tuple] = []
-    for dept in result.sharing.get("centrality", []):
-        central += [(_n(dept["iri"]), _dg("centrality"), _lit(float(dept["eigenvector"]))),
-                    (_n(dept["iri"]), _dg("betweenness"), _lit(float(dept["betweenness"])))]
     return [GraphPayload(alignment_graph(p), triples) for p, triples in sorted(per_plan.items())] + \
-        [GraphPayload(ANALYSIS_GRAPH, central)]
+        [GraphPayload(ANALYSIS_GRAPH, _centrality_triples(result.sharing))]
+
+
+def _sharing(tasks: list[dict[str, Any]]) -> dict[str, Any]:
+    departments = department_centrality(tasks)
+    return {"centrality": departments, "functions": function_centrality(departments, department_functions(tasks))}
+
+
+def _centrality_triples(sharing: dict[str, Any]) -> list[tuple]:
+    """Each department's centrality within its government, and one node per government and function."""
+    out: list[tuple] = []
+    for dept in sharing.get("centrality", []):
+        node = _n(dept["iri"])
+        out += [(node, _dg("centrality"), _lit(float(dept["eigenvector"]))),
+                (node, _dg("betweenness"), _lit(float(dept["betweenness"]))),
+                (node, _dg("centralityIn"), ox.Literal(dept["jurisdiction"]))]
+    for entry in sharing.get("functions", []):
+        node = _n(f"{ns.ID}centrality/{ns.slug(entry['jurisdiction'])}/{ns.slug(entry['function'].rsplit('/', 1)[-1])}")
+        out += [(node, RDF_TYPE, _dg("FunctionCentrality")), (node, _dg("ofFunction"), _n(entry["function"])),
+                (node, _dg("centralityIn"), ox.Literal(entry["jurisdiction"])),
+                (node, _dg("centrality"), _lit(float(entry["centrality"]))),
+                (node, _dg("betweenness"), _lit(float(entry["betweenness"])))]
+        out += [(node, _dg("fromDepartment"), _n(d)) for d in entry["departments"]]
+    return out
 
 
 def _timed(result: AnalysisResult, name: str, fn):
@@ -222,8 +243,8 @@ def _all_tasks(store: ox.Store, plans: list[str] | None = None) -> list[dict[str
 
 
 def cross_plan_inputs(store: ox.Store, skip: set[str] = frozenset()) -> list[dict[str, Any]]:
-    """The duties as alignment and centrality read them (id, plan, kind, texts, facility labels, concrete
-    departments), from three queries over the whole store instead of the full listing plan by plan;
+    """The duties as alignment and centrality read them (id, plan and its jurisdiction, kind, texts, facility
+    labels, concrete departments and their functions), from five queries over the whole store instead of the full listing plan by plan;
     plans in `skip` are left out. Ordered like list_tasks: plan, first line, kind, number."""
     from .queries import select
 
@@ -233,6 +254,10 @@ def cross_plan_inputs(store: ox.Store, skip: set[str] = frozenset()) -> list[dic
     departments: dict[str, list[tuple[int, str, str]]] = {}
     for row in select(store, "analysis_departments"):
         departments.setdefault(row["task"], []).append((row["order"], row["unit"], row["name"]))
+    functions: dict[str, list[str]] = {}
+    for row in select(store, "department_functions"):
+        functions.setdefault(row["dept"], []).append(row["function"])
+    governments = {row["plan"]: row["jurisdiction"] for row in select(store, "analysis_governments")}
     duties = []
     for row in select(store, "analysis_duties"):
         plan = ns.plan_id_of(row["plan"])
@@ -242,7 +267,9 @@ def cross_plan_inputs(store: ox.Store, skip: set[str] = frozenset()) -> list[dic
         duties.append({"id": row["task"], "plan": {"id": plan}, "kind": row["kind"], "number": row["number"],
                        "line": row["firstLine"], "text": row["text"] or "", "requirements": row["requirements"] or "",
                        "facility_types": sorted(set(facilities.get(row["task"], []))),
-                       "department_ids": [u for _, u, _ in units], "departments": [n for _, _, n in units]})
+                       "department_ids": [u for _, u, _ in units], "departments": [n for _, _, n in units],
+                       "department_functions": [sorted(functions.get(u, [])) for _, u, _ in units],
+                       "jurisdiction": governments.get(row["plan"])})
     return sorted(duties, key=lambda t: (t["plan"]["id"], t["line"], t["kind"], t["number"]))
 
 

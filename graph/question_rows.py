@@ -98,7 +98,8 @@ def alignment_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: set[
 
 def centrality_rows(items: Iterable[Mapping[str, Any]], departments: Mapping[str, Mapping[str, Any]],
                     plans: set[str] | None) -> list[dict[str, Any]]:
-    """Departments with duties in the chosen plans; centrality itself is measured on the whole network."""
+    """Departments with duties in the chosen plans; centrality is measured in each department's own
+    government's network (`jurisdiction`, `rank` within it)."""
     rows = []
     for item in items:
         dept = departments.get(item["iri"]) or {}
@@ -106,8 +107,45 @@ def centrality_rows(items: Iterable[Mapping[str, Any]], departments: Mapping[str
         if plans is not None and not duties:
             continue
         rows.append({"department": item["department"], "department_id": item["iri"],
-                     "jurisdiction": dept.get("jurisdiction"), "centrality": item.get("centrality"),
-                     "betweenness": item.get("betweenness"), "n_tasks": len(duties)})
+                     "jurisdiction": item.get("jurisdiction") or dept.get("jurisdiction"), "rank": item.get("rank"),
+                     "centrality": item.get("centrality"), "betweenness": item.get("betweenness"),
+                     "n_tasks": len(duties)})
+    return rows
+
+
+def function_centrality_rows(items: Iterable[Mapping[str, Any]],
+                             departments: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per function across governments (never one department ranking over them): its mean
+    centrality, the governments it is found in, and each government's value and departments for the detail."""
+    rows = []
+    for item in items:
+        detail = [{"jurisdiction": g["jurisdiction"], "centrality": g["centrality"], "betweenness": g["betweenness"],
+                   "departments": [{"name": n, "id": i} for n, i in zip(g["departments"], g["department_ids"])]}
+                  for g in item["governments"]]
+        duties = {t for g in item["governments"] for d in g["department_ids"] for t in (departments.get(d) or {}).get("tasks") or []}
+        rows.append({"function": item.get("label") or item["function"], "function_id": item["function"],
+                     "family": item.get("family_label"), "n_governments": item["n_governments"],
+                     "governments": [g["jurisdiction"] for g in item["governments"]],
+                     "dept_list": [d["name"] for g in detail for d in g["departments"]], "n_tasks": len(duties),
+                     "centrality": item["centrality"], "betweenness": item["betweenness"], "detail": detail})
+    return rows
+
+
+def shared_function_rows(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per facility type and function across governments (shared_facilities by="function"): the
+    governments whose bodies of that function carry the type, and each government's departments."""
+    rows = []
+    for item in items:
+        for carrier in item["functions"]:
+            detail = [{"jurisdiction": g["jurisdiction"], "n_tasks": len(g["tasks"]),
+                       "departments": [{"name": n, "id": i} for n, i in zip(g["departments"], g["department_ids"])]}
+                      for g in carrier["governments"]]
+            rows.append({"facility_type": item["facility_type"], "facility_id": item["iri"],
+                         "function": carrier["label"], "function_id": carrier["function"],
+                         "family": carrier["family_label"], "n_governments": len(detail),
+                         "governments": [g["jurisdiction"] for g in detail],
+                         "n_tasks": sum(g["n_tasks"] for g in detail),
+                         "dept_list": [d["name"] for g in detail for d in g["departments"]], "detail": detail})
     return rows
 
 

@@ -1,9 +1,15 @@
-"""Who is in the middle of the safety system: networkx over the department–facility bipartite projection
-(facility tags rolled up the SKOS hierarchy) gives overlap weights and department centrality. Which
-departments share a facility type (co-responsible vs parallel) is answered from the store by
-graph/reports.shared_facilities and graph/queries/shared_facilities.rq."""
+"""Who is in the middle of the safety system, and who shares what, compared government by government.
+
+Centrality: networkx over the department–facility bipartite projection (facility tags rolled up the SKOS
+hierarchy), one network per government (a plan's jurisdiction): 成都市's and 临潼区's departments are never
+ranked in one list, since they never share a duty. Across governments bodies are compared by function
+(ontology/functions.ttl): a function's centrality in a government sums its departments' centrality, a merged
+body (区科工商务局, three functions) counting 1/3 for each. Which departments share a facility type within one
+plan is answered from the store by graph/reports.shared_facilities; across governments the same rows are
+folded by function here (`by_function`): 学校 is 教育's in 成都市 and in 临潼区."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -25,12 +31,34 @@ def _concepts_of(task: dict[str, Any], label_to_iri: dict[str, str], vocab: Voca
     return out
 
 
+def government_of(task: Mapping[str, Any]) -> str:
+    """The government a duty belongs to: its plan's jurisdiction, or the plan id when the plan names none
+    (then the plan stands alone rather than being pooled with another)."""
+    return task.get("jurisdiction") or task["plan"]["id"]
+
+
 def department_centrality(tasks: list[dict[str, Any]], vocab: Vocabulary | None = None) -> list[dict[str, Any]]:
-    """Department centrality in the department–facility projection (what the analysis graph stores). The
-    sharing report itself is read from the store by graph/queries/shared_facilities.rq; per-pair listings
-    are not built here because they grow with the square of the departments."""
+    """Department centrality in each government's department–facility projection (what the analysis graph
+    stores), with the government as `jurisdiction` and the department's `rank` within it. A department named
+    in two governments' plans (rare: IRIs are minted per jurisdiction) keeps the government where it
+    touches most facility types."""
     vocab = vocab or vocabulary()
     label_to_iri = {label: iri for iri, label in vocab.facility_pref.items()}
+    per_government: dict[str, list[dict[str, Any]]] = {}
+    for task in tasks:
+        per_government.setdefault(government_of(task), []).append(task)
+    found: dict[str, dict[str, Any]] = {}
+    for government in sorted(per_government):
+        ranked = centrality(_facilities(per_government[government], label_to_iri, vocab))
+        for rank, dept in enumerate(ranked, start=1):
+            dept.update(jurisdiction=government, rank=rank)
+            held = found.get(dept["iri"])
+            if held is None or dept["facility_types"] > held["facility_types"]:
+                found[dept["iri"]] = dept
+    return sorted(found.values(), key=lambda d: (d["jurisdiction"], d["rank"]))
+
+
+def _facilities(tasks: list[dict[str, Any]], label_to_iri: dict[str, str], vocab: Vocabulary) -> list[dict[str, Any]]:
     per_facility: dict[str, dict[str, Any]] = {}
     for task in tasks:
         departments = [f"{iri}\t{name}" for iri, name in zip(task.get("department_ids") or [], task.get("departments") or [])]
@@ -42,7 +70,39 @@ def department_centrality(tasks: list[dict[str, Any]], vocab: Vocabulary | None 
                 entry["direct_tasks"].append(task["id"])
             for name in departments:
                 entry["department_tasks"].setdefault(name, []).append(task["id"])
-    return centrality(list(per_facility.values()))
+    return list(per_facility.values())
+
+
+def department_functions(tasks: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """Department IRI → its function IRIs, as the duties carry them (`department_functions`, parallel to
+    `department_ids`)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for task in tasks:
+        for iri, functions in zip(task.get("department_ids") or [], task.get("department_functions") or []):
+            out.setdefault(iri, tuple(functions))
+    return out
+
+
+def function_centrality(departments: list[dict[str, Any]],
+                        functions: Mapping[str, tuple[str, ...]]) -> list[dict[str, Any]]:
+    """Per government and function: the sum of its departments' centrality and betweenness there, a
+    department with n functions counting 1/n for each (so a government's total is not inflated by merged
+    bodies), and the departments summed. Departments with no known function are left out."""
+    per: dict[tuple[str, str], dict[str, Any]] = {}
+    for dept in departments:
+        own = functions.get(dept["iri"]) or ()
+        for function in own:
+            entry = per.setdefault((dept["jurisdiction"], function), {
+                "jurisdiction": dept["jurisdiction"], "function": function, "centrality": 0.0,
+                "betweenness": 0.0, "departments": []})
+            entry["centrality"] += dept["eigenvector"] / len(own)
+            entry["betweenness"] += dept["betweenness"] / len(own)
+            entry["departments"].append(dept["iri"])
+    for entry in per.values():
+        entry["centrality"] = round(entry["centrality"], 4)
+        entry["betweenness"] = round(entry["betweenness"], 4)
+        entry["departments"].sort()
+    return [per[key] for key in sorted(per)]
 
 
 def centrality(facilities: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -134,3 +194,47 @@ def _large_centrality(graph: nx.Graph, departments: list) -> list[dict[str, Any]
             "eigenvector": round(float(eigen[i]), 4),
         })
     return sorted(out, key=lambda d: (-d["eigenvector"], -d["betweenness"], d["department"]))
+
+
+def by_function(rows: Iterable[Mapping[str, Any]], functions: Mapping[str, tuple[str, ...]],
+                government: Mapping[str, str], vocab: Vocabulary | None = None) -> list[dict[str, Any]]:
+    """Shared facility types compared across governments by function: per type, each function (and its
+    family) that carries it, in which governments, with each government's departments and duties as the
+    evidence. `rows` are shared_facilities.rq rows, `government` maps a duty to its government. A department
+    with no known function is listed under function None rather than dropped."""
+    vocab = vocab or vocabulary()
+    per: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = per.setdefault(row["facility"], {"label": row["label"], "tasks": set(), "direct": set(), "carried": {}})
+        entry["tasks"].add(row["task"])
+        if row["direct"]:
+            entry["direct"].add(row["task"])
+        for function in functions.get(row["dept"]) or (None,):
+            held = entry["carried"].setdefault(function, {}).setdefault(government[row["task"]], {})
+            held.setdefault(row["dept"], {"name": row["deptName"], "tasks": set()})["tasks"].add(row["task"])
+    return sorted((_compared(iri, entry, vocab) for iri, entry in per.items()),
+                  key=lambda f: (-len(f["shared_functions"]), -len(f["governments"]), f["facility_type"], f["iri"]))
+
+
+def _compared(iri: str, entry: dict[str, Any], vocab: Vocabulary) -> dict[str, Any]:
+    carriers = []
+    for function, per_government in entry["carried"].items():
+        family = vocab.family_of(function) if function else None
+        carriers.append({
+            "function": function, "label": vocab.functions[function].label if function in vocab.functions else None,
+            "family": family, "family_label": vocab.families.get(family or ""),
+            "governments": [{"jurisdiction": g,
+                             "departments": [depts[d]["name"] for d in sorted(depts)], "department_ids": sorted(depts),
+                             "tasks": sorted({t for d in depts.values() for t in d["tasks"]})}
+                            for g, depts in sorted(per_government.items())]})
+    carriers.sort(key=lambda c: (c["function"] is None, -len(c["governments"]), c["label"] or "", c["function"] or ""))
+    governments = sorted({g["jurisdiction"] for c in carriers for g in c["governments"]})
+    families: dict[str, set[str]] = {}
+    for c in carriers:
+        if c["family_label"]:
+            families.setdefault(c["family_label"], set()).update(g["jurisdiction"] for g in c["governments"])
+    return {"facility_type": entry["label"], "iri": iri, "by": "function", "governments": governments,
+            "functions": carriers,
+            "shared_functions": [c["label"] for c in carriers if c["function"] and len(c["governments"]) > 1],
+            "shared_families": sorted(f for f, gs in families.items() if len(gs) > 1),
+            "tasks": sorted(entry["tasks"]), "direct_tasks": sorted(entry["direct"])}

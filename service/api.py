@@ -136,17 +136,22 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
     async def shared(request: Request, facility: str | None = Query(None, description="facility type IRI"),
                      department: str | None = Query(None, description="department name or IRI"),
                      plan: str | None = Query(None, description="one plan's id: sharing within that allocation"),
-                     min_departments: int = Query(2, ge=1), limit: int | None = LIMIT, offset: int = OFFSET,
+                     by: str = Query("department", pattern="^(department|function)$",
+                                     description="department: department pairs (within one plan); function: governments "
+                                                 "compared by the functions that carry each type"),
+                     min_departments: int = Query(2, ge=1),
+                     min_governments: int = Query(1, ge=1, description="by=function: types named in this many governments"),
+                     limit: int | None = LIMIT, offset: int = OFFSET,
                      format: str | None = FORMAT, explain: bool = EXPLAIN):
         _check("facility", facility, iri_only=True)
         _check("department", department)
         _check("plan", plan)
+        queries = ["shared_facilities"] + (["department_functions", "analysis_governments"] if by == "function" else [])
         if explain:
-            return answer(request, [], "shared-facilities", ["shared_facilities"], format, explain,
-                          {"facility": facility, "plan": plan})
-        return await reply(request, "shared-facilities", ["shared_facilities"], format, reports.shared_facilities,
+            return answer(request, [], "shared-facilities", queries, format, explain, {"facility": facility, "plan": plan})
+        return await reply(request, "shared-facilities", queries, format, reports.shared_facilities,
                            facility=facility, department=department, min_departments=min_departments, plan=plan,
-                           page=(offset, limit))
+                           by=by, min_governments=min_governments, page=(offset, limit))
 
     @router.get("/orphans", summary="Orphaned duties with machine-readable reasons, and plan-level gaps")
     async def orphan_list(request: Request, reason: str | None = None, limit: int | None = LIMIT, offset: int = OFFSET,
@@ -182,11 +187,19 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
         return await reply(request, "alignments", ["alignments"], format, reports.alignments, task=task,
                            page=(offset, limit))
 
-    @router.get("/centrality", summary="Departments most central in the department–facility network")
-    async def central(request: Request, limit: int | None = LIMIT, offset: int = OFFSET,
+    @router.get("/centrality", summary="Departments most central in their own government's department–facility network")
+    async def central(request: Request,
+                      scope: str = Query("plan", pattern="^(plan|function)$",
+                                         description="plan: departments ranked within their government; function: "
+                                                     "governments compared by function"),
+                      jurisdiction: str | None = Query(None, description="one government (a plan's jurisdiction)"),
+                      limit: int | None = LIMIT, offset: int = OFFSET,
                       format: str | None = FORMAT, explain: bool = EXPLAIN):
+        _check("jurisdiction", jurisdiction)
+        queries = ["centrality_functions"] if scope == "function" else ["centrality"]
         if explain:
-            return answer(request, [], "centrality", ["centrality"], format, explain)
-        return await reply(request, "centrality", ["centrality"], format, reports.centrality, page=(offset, limit))
+            return answer(request, [], "centrality", queries, format, explain, {"jurisdiction": jurisdiction})
+        return await reply(request, "centrality", queries, format, reports.centrality, scope=scope,
+                           jurisdiction=jurisdiction, page=(offset, limit))
 
     return router

@@ -53,6 +53,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "展开可看每个部门的具体任务。下方的责任矩阵按部门和设施类型汇总任务数。",
                                   "Per facility type, the departments and duties, lead and co-responsible apart; expand a row for each "
                                       "department's duties. The matrix counts duties per department and facility type."),
+    "q.shared-facilities.by_function": ("全部计划：不同政府的部门是不同的单位，因此按职能比较——每类设施由哪些职能"
+        "在哪些政府承担，展开可看各政府的具体部门。选择一个计划可查看该计划内的部门组合。",
+                                        "All plans: two governments' departments are different bodies, so they are compared by "
+                                        "function — which functions carry each facility type in which governments; expand a row for "
+                                        "each government's departments. Choose one plan for the department pairs within it."),
     "q.orphans": ("哪些任务无人具体负责？", "Which duties has nobody concrete accountable?"),
     "q.orphans.about": ("没有具体责任单位、只写集合性单位、缺少完成时限或工作要求的任务，以及计划层面的缺口。",
                         "Duties without a concrete unit, with only collective units, without deadline or requirements, and plan-level gaps."),
@@ -77,6 +82,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "a score."),
     "q.centrality": ("谁处在安全责任体系的中心？", "Who is at the centre of the safety system?"),
     "q.centrality.about": ("在“部门—设施类型”网络中联系最广的部门。", "Departments most connected in the department–facility network."),
+    "q.centrality.by_function": ("全部计划：中心度在每个政府自己的网络中计算，不把两个政府的部门排在一起；"
+        "这里按职能比较各政府（一个部门有多项职能时平均分摊），数值为各政府的平均值，展开可看各政府的数值和部门。",
+                                 "All plans: centrality is measured in each government's own network and two governments' "
+                                 "departments are never ranked together; governments are compared by function here (a body with "
+                                 "several functions split evenly), the value the mean over governments; expand for each government's."),
     "q.matrix": ("责任矩阵", "Responsibility matrix"),
     "q.matrix.about": ("每个格子是该部门负责该类设施的任务数（牵头＋配合），颜色越深任务越多。页面显示任务最多的 {n} 类设施，完整矩阵请下载 Excel。",
                        "Each cell counts the department's duties on the facility type (lead + co); darker is more. The page shows the {n} "
@@ -130,6 +140,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "c.candidate": ("对应任务", "Corresponding duty"),
     "c.candidate_plan": ("对应任务所在计划", "Its plan"),
     "c.rank": ("名次", "Rank"),
+    "c.rank_within": ("本政府内名次", "Rank in its government"),
+    "c.function": ("职能", "Function"),
+    "c.family": ("职能类别", "Function family"),
+    "c.n_governments": ("政府数", "Governments"),
+    "c.governments": ("政府", "Governments"),
+    "c.mean_centrality": ("平均中心度", "Mean centrality"),
+    "c.mean_betweenness": ("平均中介度", "Mean betweenness"),
     "c.department": ("部门", "Department"),
     "c.centrality": ("中心度", "Centrality"),
     "c.betweenness": ("中介度", "Betweenness"),
@@ -161,6 +178,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "v.collective": ("集合性单位", "collective unit"),
     "v.department": ("具体部门", "department"),
     "v.none": ("—", "—"),
+    "v.no_function": ("（未识别职能）", "(function not known)"),
     "v.no_text": ("（无任务表述）", "(no statement)"),
     "v.etc": ("等相关部门", "and others"),
     "v.gap": ("计划缺口", "plan gap"),

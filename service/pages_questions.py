@@ -108,6 +108,18 @@ def _centrality(src: Source, plans: frozenset[str] | None) -> list[dict[str, Any
     return qr.centrality_rows(src.call(reports.centrality), departments, plans and set(plans))
 
 
+def _centrality_by_function(src: Source, plans: frozenset[str] | None) -> list[dict[str, Any]]:
+    """All plans: governments compared function by function, never their departments in one ranking."""
+    departments = {d["id"]: d for d in src.call(listings.departments)}
+    return qr.function_centrality_rows(src.call(reports.centrality, scope="function"), departments)
+
+
+def _shared_by_function(src: Source, plans: frozenset[str] | None) -> list[dict[str, Any]]:
+    """All plans: which functions carry each facility type in which governments (two governments' bodies
+    are different departments, so they are compared by what they do)."""
+    return qr.shared_function_rows(src.call(reports.shared_facilities, by="function"))
+
+
 def _shared(src: Source, plans: frozenset[str] | None) -> list[dict[str, Any]]:
     """Per plan, never pooled: departments of two governments do not share a facility type."""
     rows: list[dict[str, Any]] = []
@@ -153,10 +165,33 @@ QUESTIONS: dict[str, Question] = {q.name: q for q in [
         Col("rank", "c.rank", "number")),
         ("text", "c_text", "c_plan_title"), size=20, sort="score", descending=True), _alignments, "q_alignments.html"),
     Question("centrality", Table("centrality", (
-        Col("department", "c.department"), Col("jurisdiction", "c.jurisdiction"), Col("n_tasks", "c.n_tasks", "number"),
+        Col("department", "c.department"), Col("jurisdiction", "c.jurisdiction"), Col("rank", "c.rank_within", "number"),
+        Col("n_tasks", "c.n_tasks", "number"),
         Col("centrality", "c.centrality", "number"), Col("betweenness", "c.betweenness", "number")),
         ("department", "jurisdiction"), size=50, sort="centrality", descending=True), _centrality, "q_centrality.html"),
 ]}
+FUNCTION = Col("function", "c.function")
+FAMILY = Col("family", "c.family")
+GOVERNMENTS = Col("governments", "c.governments", sortable=False)
+# With every plan chosen, these answer instead: governments compared by function (issue 16)
+BY_FUNCTION: dict[str, Question] = {q.name: q for q in [
+    Question("shared-facilities", Table("shared-facilities-by-function", (
+        Col("facility_type", "c.facility_type"), FUNCTION, FAMILY, Col("n_governments", "c.n_governments", "number"),
+        GOVERNMENTS, Col("n_tasks", "c.n_tasks", "number"), Col("dept_list", "c.dept_list", sortable=False)),
+        ("facility_type", "function", "family", "dept_list"), sort="n_governments", descending=True, size=25),
+        _shared_by_function, "q_shared.html"),
+    Question("centrality", Table("centrality-by-function", (
+        FUNCTION, FAMILY, Col("n_governments", "c.n_governments", "number"), GOVERNMENTS,
+        Col("n_tasks", "c.n_tasks", "number"), Col("centrality", "c.mean_centrality", "number"),
+        Col("betweenness", "c.mean_betweenness", "number"), Col("dept_list", "c.dept_list", sortable=False)),
+        ("function", "family", "dept_list"), size=50, sort="centrality", descending=True),
+        _centrality_by_function, "q_centrality.html"),
+]}
+
+
+def _answering(name: str, reading: Reader) -> Question:
+    """The question as asked: across all plans, shared facilities and centrality compare by function."""
+    return BY_FUNCTION[name] if reading.many and name in BY_FUNCTION else QUESTIONS[name]
 
 
 def build_question_router(get_store: Callable[[], ox.Store], answers: AnswerCache, env: Environment) -> APIRouter:
@@ -169,7 +204,7 @@ def build_question_router(get_store: Callable[[], ox.Store], answers: AnswerCach
     async def rows(question: Question, reading: Reader) -> list[dict[str, Any]]:
         plans = None if reading.plan_ids is None else frozenset(reading.plan_ids)
         titles = await run_in_threadpool(src.titles)
-        return await run_in_threadpool(answers.get, ("question-rows", question.name, plans),
+        return await run_in_threadpool(answers.get, ("question-rows", question.name, question.table.name, plans),
                                        lambda: _relabel(question.build(src, plans), titles))
 
     @router.get("/questions/shared-facilities/matrix")
@@ -189,16 +224,18 @@ def build_question_router(get_store: Callable[[], ox.Store], answers: AnswerCach
     async def question(request: Request, name: str) -> Response:
         if name not in QUESTIONS:
             raise HTTPException(404, "no such question")
-        q, reading = QUESTIONS[name], await who(request)
+        reading = await who(request)
+        q = _answering(name, reading)
         found = await rows(q, reading)
         fmt = wanted_format(request)
         if fmt:
             return table_download(q.table, found, reading, fmt, filename=reading.t(f"q.{name}").rstrip("？?"))
         view = q.table.view(found, request)
         diffs = [qr.char_diff(r["a_text"], r["b_text"]) for r in view.rows] if name == "duplicates" else []
-        api = f"/api/{name}" + (f"?plan={reading.plan}" if name == "shared-facilities" and reading.plan_ids else "")
+        api = f"/api/{name}" + (f"?plan={reading.plan}" if name == "shared-facilities" and reading.plan_ids else "") \
+            + ({"shared-facilities": "?by=function", "centrality": "?scope=function"}.get(name, "") if q is not QUESTIONS[name] else "")
         return render(env, reading, q.template, name=name, view=view, table=q.table, columns=q.table.visible(reading.many),
-                      diffs=diffs, api=api, explain=f"/api/{name}?explain=1",
+                      diffs=diffs, api=api, explain=f"/api/{name}?explain=1", by_function=q is not QUESTIONS[name],
                       dismissing=_dismissing(request) if name == "duplicates" else None)
 
     return router
