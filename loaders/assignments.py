@@ -37,10 +37,10 @@ _SENTENCE_END = "。；;！!？?"
 # （第一责任单位为牵头单位，下同）: a note on how to read the list, not a unit (the first unit leads anyway)
 _NOTE = re.compile(r"[（(][^（）()]*(?:下同|为牵头单位)[^（）()]*[）)]")
 # A unit as the subject of a sentence (or of a clause after 第一阶段：动员部署，7月16日前，): 省农业厅做好…,
-# 各成员单位制定…, 各村、社区要建立…. Attitudes (要高度重视) are exhortation, not work, and match no verb here.
+# 各成员单位制定…, 各村、社区要建立…, 各乡镇(街道)要设… (a bracket qualifies a name). Attitudes (要高度重视) are exhortation, not work, and match no verb here.
 _SUBJECT = re.compile(
-    r"(?P<names>[^，。；,;：:（）()“”]{2,40}?)(?:要|应当|应|须|必须|务必|负责)?"
-    r"(?:做好|抓好|制定|开展|组织开展|落实|建立|完善|推进|加快|实施|上报|报送|督促|指导|按照|组成|定期|牵头)"
+    r"(?P<names>(?:[^，。；,;：:（）()“”]|[（(][^（）()，。；,;]{1,8}[）)]){2,40}?)(?:要|应当|应|须|必须|务必|负责)?"
+    r"(?:做好|抓好|制定|开展|组织开展|落实|建立|完善|推进|加快|实施|上报|报送|督促|指导|按照|组成|定期|牵头|设立|设置|设(?![施备计]))"
 )
 
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from .columns import header_meaning
 from .deadlines import is_deadline_text
 from .table_rows import Table, TableRow
-from .unit_names import is_person_name, is_unit_list
+from .unit_names import is_person_list, is_unit_list
 
 MIN_ROWS = 2            # a unit column needs this many unit cells
 SHARE = 0.6             # of a column's non-empty cells that must look alike
@@ -19,6 +19,9 @@ HEADER_WORDS = {"number": "序号", "text": "工作任务", "units": "责任单�
                 "deadline": "完成时限", "persons": "责任人"}
 _NUMBER = re.compile(r"^[（(]?\s*\d{1,4}(?:\.0)?\s*[）)]?\s*[.、．]?$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")
+# a header naming levels of local government (县(市)、区, 市(州), 乡镇(街道)): the column names the local
+# government that carries the row's target, so it is the unit column even though 登封市 is no body's name
+_AREA_HEADER = re.compile(r"^(?:[省市县区州盟旗乡镇]|街道|[（()）、/])+$")
 
 
 def infer_headers(tables: list[Table]) -> list[Table] | None:
@@ -34,8 +37,7 @@ def _share(values: list[str], test) -> float:
 
 
 def _is_persons(cell: str) -> bool:
-    names = [n for n in re.split(r"[、，,；;\s]+", cell) if n]
-    return bool(names) and all(is_person_name(n) for n in names)
+    return is_person_list(cell)
 
 
 def _is_units(cell: str) -> bool:
@@ -46,18 +48,33 @@ def _header_row(cells: list[str]) -> bool:
     """A first row of short labels, neither numbers nor dates, is an (unknown) header: a data row has its task.
     (A label may look like a unit: 承担处室.)"""
     filled = [c for c in cells if c]
-    return len(filled) >= 2 and all(len(c) <= 8 and not (_NUMBER.match(c) or is_deadline_text(c)) for c in filled)
+    return len(filled) >= 2 and all(len(c) <= 10 and not (_NUMBER.match(c) or is_deadline_text(c)) for c in filled)
 
 
-def column_meanings(rows: list[list[str]]) -> dict[int, str] | None:
-    """Meaning by column index, read off the cells of the data rows; None without a unit and a task column."""
+def _counts(values: list[str]) -> bool:
+    """A 序号 column counts on (1, 2, 3 …); numbers that jump (2200, 3600) are quantities."""
+    numbers = [int(re.sub(r"\D", "", v) or 0) for v in values]
+    steps = [b - a for a, b in zip(numbers, numbers[1:])]
+    return not steps or sum(1 for s in steps if s in (0, 1)) / len(steps) >= 0.5
+
+
+def _is_area_header(cell: str) -> bool:
+    compact = re.sub(r"\s+", "", cell)
+    return len(re.findall(r"[省市县区州盟旗乡镇]|街道", compact)) >= 2 and bool(_AREA_HEADER.match(compact))
+
+
+def column_meanings(rows: list[list[str]], header: list[str] | None = None) -> dict[int, str] | None:
+    """Meaning by column index, read off the cells of the data rows (and a header of local-government levels);
+    None without a unit and a task column."""
     width = max((len(r) for r in rows), default=0)
     columns = {j: [r[j] for r in rows if j < len(r) and r[j]] for j in range(width)}
     meanings: dict[int, str] = {}
     for j, values in columns.items():
         if len(values) < MIN_ROWS:
             continue
-        if _share(values, _NUMBER.match) >= 0.8:
+        if header and j < len(header) and _is_area_header(header[j]):
+            meanings[j] = "units"
+        elif _share(values, _NUMBER.match) >= 0.8 and _counts(values):
             meanings[j] = "number"
         elif _share(values, _is_units) >= SHARE:
             meanings[j] = "units"
@@ -87,7 +104,7 @@ def _infer(table: Table) -> Table | None:
         return None
     has_header = _header_row(rows[first])
     data = rows[first + 1:] if has_header else rows[first:]
-    meanings = column_meanings([r for r in data if len({c for c in r if c}) > 1])
+    meanings = column_meanings([r for r in data if len({c for c in r if c}) > 1], rows[first] if has_header else None)
     if meanings is None:
         return None
     numbered = "number" in meanings.values()

@@ -30,7 +30,8 @@ def is_deadline_text(text: str) -> bool:
         return False
     # 716日前: a page that lost its 月 still gives a date (the day count alone, 15日, is not one)
     has_day = re.search(r"\d日(?:前|以前|至|到|$)", compact) and len(re.findall(r"\d", compact)) >= 3
-    return bool(re.search(r"\d{4}|年|月", compact) or has_day) and not re.fullmatch(r"\d{1,3}", compact)
+    bare_quantity = re.fullmatch(r"\d{1,3}", compact) or re.fullmatch(r"\d{4}", compact) and not re.fullmatch(r"(?:19|20)\d\d", compact)
+    return bool(re.search(r"\d{4}|年|月", compact) or has_day) and not bare_quantity     # 2200 (水窖) is no year
 
 
 _TRAILING = re.compile(

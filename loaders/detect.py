@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from . import combined, csv_reader, docx_reader, duty_text, pdf_reader, pdf_text, prose_plan, text_table, word_table, xlsx_reader
+from . import box_table, combined, csv_reader, docx_reader, duty_text, pdf_reader, pdf_text, prose_plan, text_table, word_table, xlsx_reader
 from .column_content import infer_headers
 from .errors import LoadError
 from .metadata import place_of, read_metadata
@@ -25,11 +25,13 @@ Parser = Callable[[str, str, str], PlanRecord]
 # weaker; it needs three numbered items ending with their units in brackets, which the Lintong plan has not.
 # text-table (space-separated or one-cell-per-line tables) and duty-text (an assignment anywhere in the prose,
 # even a single one) come last: they read what the stricter layouts refuse.
+# box-table (a table drawn with ┌─┬ │ ├─┼) is told by its rule lines, which no other layout has.
 # A table found in a text keeps the written-out assignments of the prose before it too (combined.py).
-TEXT_TABLES = ("word-table", "csv-table", "text-table")
+TEXT_TABLES = ("word-table", "csv-table", "box-table", "text-table")
 LAYOUTS: dict[str, tuple[Callable[[str], bool], Parser]] = {
     "word-table": (word_table.looks_like, word_table.parse),
     "csv-table": (csv_reader.looks_like, csv_reader.parse),
+    "box-table": (box_table.looks_like, box_table.parse),
     "prose-plan": (prose_plan.looks_like, prose_plan.parse),
     "pdf-text": (pdf_text.looks_like, pdf_text.parse),
     "text-table": (text_table.looks_like, text_table.parse),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .assignments import Duty, Roles, split_duties
+from .assignments import Duty, Roles, split_duties, subject_roles
 from .deadlines import leading_deadline, parse_deadline
 from .errors import LoadError
 from .metadata import title_from_text
@@ -40,6 +40,7 @@ class Block:
     line: int
     last: int
     parts: list[str] = field(default_factory=list)
+    titled: bool = False        # the text of the titled item just above, which it belongs to
 
     @property
     def text(self) -> str:
@@ -82,7 +83,8 @@ def blocks_of(lines: list[str]) -> list[Block]:
             current.parts.append(stripped)
             current.last = lineno
             continue
-        current = Block(current.level + 1 if current else 9, "", lineno, lineno, [stripped])
+        titled = current is not None and _opens_titled_item(current, stripped)
+        current = Block(current.level + 1 if current else 9, "", lineno, lineno, [stripped], titled)
         blocks.append(current)
     return blocks
 
@@ -95,9 +97,18 @@ def _continues(block: Block, line: str) -> bool:
         return False
     if _KEY_LINE.match(line) or _unclosed(block.text):
         return True       # 牵头单位：A lines under their item
+    if _opens_titled_item(block, line):
+        return False
     if block.label and not split_duties(block.text):
         return True
     return not block.label and not block.text.endswith(_ENDS_SENTENCE) and not split_duties(block.text)
+
+
+def _opens_titled_item(block: Block, line: str) -> bool:
+    """（一）着力开展“五一工程” / 各乡镇要按照…: an item's title alone on its line (short, no punctuation), then its
+    text opening with its subject. The text is a paragraph of its own, read for subjects as the item's."""
+    title = len(block.parts) == 1 and len(block.text) <= 20 and not re.search(r"[，,。；;：:、]", block.text)
+    return bool(block.label) and title and subject_roles(line.split("。")[0]) is not None
 
 
 def _unclosed(text: str) -> bool:
@@ -112,7 +123,7 @@ def looks_like(text: str) -> bool:
 def _duties(block: Block, sentences: bool = True) -> list[Duty]:
     if _ADDRESSEE.match(block.text.strip()) and not block.label:
         return []
-    found = split_duties(block.text, subjects=sentences and bool(block.label), sentences=sentences)
+    found = split_duties(block.text, subjects=sentences and bool(block.label or block.titled), sentences=sentences)
     return [d for d in found if d.roles.names_units]
 
 

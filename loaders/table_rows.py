@@ -15,7 +15,7 @@ from .columns import header_meaning, map_header
 from .deadlines import parse_deadline
 from .errors import LoadError
 from .records import PlanRecord, TaskRecord
-from .unit_names import person_name
+from .unit_names import person_name, split_person_names
 from .units import clean_cell, split_units
 
 _NUMBER = re.compile(r"^[（(]?\s*(\d{1,4})(?:\.0)?\s*[）)]?\s*[.、．]?$")
@@ -297,7 +297,7 @@ def _to_task(file: str, row: _Pending) -> TaskRecord:
 
 def person_cell(cell: str) -> list[str]:
     """A 牵头领导 cell holds people whatever their names look like (a title alone, 副市长, counts too)."""
-    return [person_name(p) for p in re.split(r"[、，,；;/\s]+", clean_cell(cell)) if p]
+    return [person_name(p) for p in split_person_names(clean_cell(cell))]
 
 
 def has_header(tables: Iterable[Table]) -> bool:

@@ -16,7 +16,7 @@ from .deadlines import is_deadline_text, parse_deadline
 from .errors import LoadError
 from .metadata import title_from_text
 from .records import PlanRecord, TaskRecord
-from .unit_names import is_person_name, is_unit_list, person_name
+from .unit_names import is_person_list, is_person_name, is_unit_list, person_name, split_person_names
 from .units import clean_cell, split_units
 
 _OTHER_WORDS = ("备注", "完成情况", "进展情况", "名称", "项目", "类别", "工作目标", "目标", "指标", "考核指标", "序", "考核项目", "一级指标",
@@ -78,7 +78,7 @@ def header_span(lines: list[str]) -> tuple[int, int, list[str], bool] | None:
         meanings = _meanings(words) if words else None
         if meanings and len(words) >= 2:
             return index, index + 1, meanings, False
-        if words and len(words) == 1:
+        if words and len(words) == 1 or not words and len(compact) <= 6 and header_meaning(compact):   # 任务项
             found = _header_run(lines, index, compact)
             if found:
                 return index, *found
@@ -141,8 +141,7 @@ def _is_units(cell: str) -> bool:
 
 
 def _is_persons(cell: str) -> bool:
-    names = [n for n in re.split(r"[、，,；;\s]+", cell) if n]
-    return bool(names) and all(is_person_name(n) for n in names)
+    return is_person_list(cell)
 
 
 def _rows(lines: list[str], start: int, one_per_line: bool) -> tuple[list[_Row], list[tuple[int, str]]]:
@@ -267,7 +266,7 @@ def _sorted_cells(row: _Row, columns: _Columns) -> tuple[list[str], list[str], l
         elif is_deadline_text(cell) and not deadline and (columns.has_deadline or re.search(r"年|月|长期", cell)):
             deadline = cell          # before persons: 全年 would pass for a name (全 is a surname)
         elif columns.has_persons and _is_persons(cell):     # 万亩 in a 单位 column is no one's name
-            persons += [person_name(n) for n in re.split(r"[、，,；;\s]+", cell) if n]
+            persons += [person_name(n) for n in split_person_names(cell)]
         else:
             texts.append(cell)
             after_units.append(cell)

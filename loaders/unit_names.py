@@ -46,6 +46,8 @@ _SURNAMES = set(
     "时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖"
     "巩明佘池乐匡钮燕"
 )
+_PADDED_NAME = re.compile(
+    "(?<![\u4e00-\u9fff])[" + "".join(sorted(_SURNAMES)) + "] [\u4e00-\u9fff](?=$|\\s|[" + "".join(sorted(_SURNAMES)) + "] )")
 _DOUBLE_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "尉迟", "夏侯", "公孙", "长孙", "宇文")
 _TITLES = re.compile(
     r"(?:常务)?副?(?:书记|区长|市长|县长|省长|镇长|乡长|主任|局长|部长|秘书长|主席|处长|科长|组长|调研员|巡视员|委员|常委|同志)$"
@@ -88,6 +90,26 @@ def is_person_name(text: str) -> bool:
 def person_name(text: str) -> str:
     """The bare name of a person written with a title: 李明副区长 → 李明."""
     return _TITLE_HEAD.sub("", _TITLES.sub("", text.strip())).strip() or text.strip()
+
+
+def split_person_names(cell: str) -> list[str]:
+    """A cell of people's names, each as written. A two-character name is often padded to the width of three
+    with a space (`俞 悦`), and such names may run together (`陆 明俞 悦`): a surname, a space and one character
+    is one name, kept with its space; other names are split at separators and spaces."""
+    names: list[str] = []
+    for piece in re.split(r"[、，,；;/]+", cell):
+        rest = _PADDED_NAME.sub(lambda m: f"\x00{m.group(0)}\x00", piece.strip())
+        for chunk in rest.split("\x00"):
+            if _PADDED_NAME.fullmatch(chunk):
+                names.append(chunk)
+            else:
+                names.extend(n for n in chunk.split() if n)
+    return names
+
+
+def is_person_list(cell: str) -> bool:
+    names = split_person_names(cell)
+    return bool(names) and all(is_person_name(n.replace(" ", "")) for n in names)
 
 
 def place_prefix(name: str) -> str:

@@ -12,12 +12,16 @@ from .unit_names import expand_prefixes, is_bare_kind, is_person_name, is_unit_n
 _TAGS = re.compile(r"</?p\s*>", re.IGNORECASE)
 _SEPARATORS = "、，,；;/"
 # "…等相关部门", "…等相关部门和单位", "…等部门", "…等负有安全生产监管职责的部门": the list is open.
-_OPEN_TAIL = re.compile(r"等(?P<rest>(?:相关|有关|其他)?(?:部门|单位)(?:和|及)?(?:单位|部门)?|负有.+?(?:部门|单位)|部门)$")
+# "…等行业主管部门", "…等职能部门": a kind of department after 等 closes the list too (卫生局 stays a unit).
+_OPEN_TAIL = re.compile(r"等(?P<rest>(?:相关|有关|其他)?(?:部门|单位)(?:和|及)?(?:单位|部门)?|负有.+?(?:部门|单位)|部门"
+                        r"|[\u4e00-\u9fff]{1,6}(?:部门|单位|机构))$")
 _COLLECTIVE = re.compile(
     r"^各|^(?:相关|有关)|各(?:相关|有关|成员)|相关部门|有关部门|成员单位|负有.*职责|^(?:市|区|县|镇|街道)级(?:各)?(?:部门|单位)|^(?:省|市|区|县|镇|乡)级各"
     r"|各[\u4e00-\u9fff]{0,4}(?:部门|单位|专班|机构)$|部门和单位$|^(?:市|区|县)?(?:级)?(?:各)?(?:相关|有关)?(?:部门|单位)$|行业主管部门|其他成员"
     # 县(市、区)政府: every county-level government, a class of bodies even without 各
     r"|^[省市县区乡镇][（(][省市县区乡镇、]+[）)](?:人民)?(?:政府|党委|党委和人民政府|党委、政府)$"
+    # 街道城管中队, 乡镇卫生院: a body of every street or township, named by the kind of place and no place name
+    r"|^(?:街道|乡镇|镇街|社区|村居)(?=[\u4e00-\u9fff]{2,}$)"
 )
 
 
@@ -40,24 +44,44 @@ def is_collective(name: str) -> bool:
 
 
 def _split_top_level(text: str) -> list[str]:
-    """Split on separators and whitespace, but never inside brackets (区骊山国有生态林场（…管理处）)."""
+    """Split on separators and whitespace, but never inside brackets (区骊山国有生态林场（…管理处）), nor at a
+    space that only sets off a bracket (`市安委办 (工作专班办公室)`) or the kind of body after a placeholder of
+    places (`各县区(开发区) 安委会`): those spaces are kept as written."""
     parts: list[str] = []
     depth = 0
     current: list[str] = []
-    for ch in text:
+    for index, ch in enumerate(text):
         if ch in "（(〔[【":
             depth += 1
         elif ch in "）)〕]】":
             depth = max(0, depth - 1)
+        if depth == 0 and ch.isspace() and current and _space_inside_name("".join(current), text[index + 1:]):
+            current.append(" ")
+            continue
         if depth == 0 and (ch in _SEPARATORS or ch.isspace()):
             if current:
-                parts.append("".join(current))
+                parts.append("".join(current).strip())
                 current = []
             continue
         current.append(ch)
     if current:
         parts.append("".join(current))
     return [p.strip() for p in parts if p.strip()]
+
+
+_PLACES_PLACEHOLDER = re.compile(r"^各[\u4e00-\u9fff]{1,6}?(?:[省市县区镇乡]|街道)(?:[（(][^（）()]*[）)])?$")
+
+
+def _space_inside_name(before: str, after: str) -> bool:
+    following = after.lstrip()
+    if following[:1] in "（(":
+        return not before.endswith(" ")
+    word = re.match(r"[^、，,；;/\s（(]+", following)
+    return bool(word and _PLACES_PLACEHOLDER.match(before.strip()) and len(word.group(0)) <= 4
+                and word.group(0)[0] not in "各市区县省镇乡" and _BODY_KIND.search(word.group(0)))
+
+
+_BODY_KIND = re.compile(r"(?:委员会|安委会|管委会|党委|政府|部门|单位|办公室|办|委|局)$")
 
 
 # 各县、市、区政府 is one placeholder (every county, city and district government), not three units.
@@ -69,6 +93,9 @@ _LEVEL_SERIES = re.compile(
 )
 
 
+_KIND_OF_DEPARTMENT = re.compile(r"(?![各市区县省镇乡])[\u4e00-\u9fff]{0,4}(?:部门|单位|机构)")
+
+
 def _split_conjunctions(parts: list[str]) -> list[str]:
     """市级各有关部门及各县市区政府 is two units, 区住房和城乡建设局 one: split on 及/和/与 only when both sides
     are units or placeholders on their own."""
@@ -77,6 +104,8 @@ def _split_conjunctions(parts: list[str]) -> list[str]:
         pieces = re.split(r"[及和与]", part) if re.search(r"[及和与]", part) and "等" not in part else [part]
         # 党委和人民政府, 党工委和管委会: a bare kind after 和 is the same place's other body, kept as written
         whole = len(pieces) > 1 and any(is_bare_kind(p) for p in pieces[1:])
+        # 各乡镇(街道)和职能部门: the 各 spreads over a kind of department after 和, one placeholder
+        whole = whole or part.startswith("各") and any(_KIND_OF_DEPARTMENT.fullmatch(p) for p in pieces[1:])
         if len(pieces) > 1 and not whole and all(len(p) >= 3 and (is_unit_name(p) or is_collective(p)) for p in pieces):
             out.extend(pieces)
         else:

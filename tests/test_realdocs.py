@@ -5,7 +5,8 @@ document and overall, for each set with its own floor. The tables are printed by
 The held-out set was measured once before any change for it (unit F1 0.39, lead 0.25) and then used to develop the
 reader, so its floor is the figure reached, not an unseen-document figure. The unseen set (tests/realdocs_unseen)
 was measured once the same way (unit F1 0.41, lead 0.11) and then used for development too: its floor is likewise
-the figure reached, and an honest figure for new documents now needs a fourth set."""
+the figure reached, and an honest figure for new documents now needs a fourth set (being labelled; it is not read
+here until it has been measured once)."""
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ from dutygraph.loaders.scoring import overall, score_document, score_folder, tab
 
 HERE = Path(__file__).parent
 # set -> (minimum unit F1, minimum lead accuracy): the figures reached, rounded down
-SETS = {"realdocs": (0.99, 1.0), "realdocs_heldout": (0.93, 0.91), "realdocs_unseen": (0.79, 0.76)}
+SETS = {"realdocs": (0.99, 1.0), "realdocs_heldout": (0.94, 0.94), "realdocs_unseen": (0.89, 0.91)}
 LABELLED = sorted(p for name in SETS for p in (HERE / name).glob("*.labels.json"))
 
 
