@@ -315,12 +315,18 @@ def report(
     reason: Optional[str] = typer.Option(None, "--reason", help="orphans: one reason code."),
     kind: Optional[str] = typer.Option(None, "--kind", help="duplicates: duplicate|overlap|restates|parallel; dependencies: a kind."),
     min_score: Optional[float] = typer.Option(None, "--min-score"),
+    by: Optional[str] = typer.Option(None, "--by", help="shared-facilities: department (pairs within a plan) | function "
+                                                       "(across governments)."),
+    min_governments: Optional[int] = typer.Option(None, "--min-governments", help="shared-facilities --by function."),
+    scope: Optional[str] = typer.Option(None, "--scope", help="centrality: plan (ranked within each government) | function."),
+    jurisdiction: Optional[str] = typer.Option(None, "--jurisdiction", help="centrality: one government, e.g. 成都市."),
 ) -> None:
-    """Analysis reports (same JSON as the API)."""
+    """Analysis reports (same JSON as the API). Governments are compared by function, never pooled."""
     from dutygraph.graph.reports import report as run
 
     filters = {"facility": facility, "department": department, "min_departments": min_departments, "plan": plan,
-               "reason": reason, "kind": kind, "min_score": min_score}
+               "reason": reason, "kind": kind, "min_score": min_score, "by": by, "min_governments": min_governments,
+               "scope": scope, "jurisdiction": jurisdiction}
     try:
         items = run(_open(store), name, **{k: v for k, v in filters.items() if v is not None})
     except (ValueError, TypeError) as exc:

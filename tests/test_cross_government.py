@@ -155,3 +155,26 @@ def test_all_plans_centrality_page_never_ranks_two_governments_together(http):
     assert "平均中心度" in every and "应急管理" in every and "本政府内名次" not in every
     one = http.get("/questions/centrality", params={"plan": LT, "size": "100"}).text.split("<main>")[1]
     assert "本政府内名次" in one and "区应急管理局" in one and "市应急局" not in one
+
+
+def test_the_cli_gives_the_same_comparison_by_function(tmp_path):
+    """`dutygraph report … --scope function` / `--by function` print the library's JSON (the CLI is a thin shell)."""
+    import json
+
+    import pyoxigraph as ox
+    from conftest import CHENGDU, LINTONG
+    from typer.testing import CliRunner
+
+    from dutygraph.graph.load import load_files
+    from dutygraph.service.cli import app as cli
+
+    folder = tmp_path / "store"
+    store = ox.Store(str(folder))
+    load_files(store, [CHENGDU, LINTONG])
+    expected = reports.centrality(store, scope="function")
+    del store
+    result = CliRunner().invoke(cli, ["report", "centrality", "--scope", "function", "--store", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == json.loads(json.dumps(expected)) and expected
+    wrong = CliRunner().invoke(cli, ["report", "orphans", "--scope", "function", "--store", str(folder)])
+    assert wrong.exit_code == 2
