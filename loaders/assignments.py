@@ -40,8 +40,12 @@ _NOTE = re.compile(r"[（(][^（）()]*(?:下同|为牵头单位)[^（）()]*[�
 # 各成员单位制定…, 各村、社区要建立…, 各乡镇(街道)要设… (a bracket qualifies a name). Attitudes (要高度重视) are exhortation, not work, and match no verb here.
 _SUBJECT = re.compile(
     r"(?P<names>(?:[^，。；,;：:（）()“”]|[（(][^（）()，。；,;]{1,8}[）)]){2,40}?)(?:要|应当|应|须|必须|务必|负责)?"
-    r"(?:做好|抓好|制定|开展|组织开展|落实|建立|完善|推进|加快|实施|上报|报送|督促|指导|按照|组成|定期|牵头|设立|设置|设(?![施备计]))"
+    r"(?:做好|抓好|制定|开展|组织开展|落实|建立|完善|推进|加快|实施|上报|报送|督促|指导|按照|组成|定期|牵头|设立|设置|设(?![施备计])"
+    r"|推动|加大|加强|强化|严格|健全|会同|配合)"
 )
+# 配合公安部门加强…, 会同有关部门研究…: the units a subject works with (the longest run of units after the word)
+_NAME_END = re.compile(r"(?:部门|单位|机构|政府|中心|[局委办厅部署院所站队])$")
+_WITH = re.compile(r"(?:^|[，,])(?:并|要|还要)?(?:会同|配合)")
 
 
 @dataclass(frozen=True)
@@ -278,6 +282,8 @@ def _by_sentences(text: str, position: int, subjects: bool = False) -> list[Duty
             duties.extend(several)
         elif subjects and (subject := subject_roles(sentence)) is not None and _strip_words(sentence):
             duties.append(Duty(_strip_words(sentence), subject, start + len(sentence) - len(sentence.lstrip())))
+        elif subjects and duties and (partners := _partners(sentence)):
+            duties[-1] = replace(duties[-1], roles=duties[-1].roles.merged(Roles(support=partners, written=partners)))
         start = index + 1
     return duties
 
@@ -301,15 +307,31 @@ def _clause_duties(sentence: str, start: int) -> list[Duty]:
 
 
 def subject_roles(sentence: str) -> Roles | None:
-    """The units a sentence (or one of its clauses) has as its subject, with a deadline clause if it has one."""
+    """The units a sentence (or one of its clauses) has as its subject, with a deadline clause if it has one,
+    and the units it works with (`A要…，配合B加强…`) as support."""
     clauses = re.split(r"(?<=[，,：:])", sentence.strip())
     deadline = next((c.strip("，,：: ") for c in clauses if is_deadline_text(c.strip("，,：: "))), "")
-    for clause in clauses:
+    for index, clause in enumerate(clauses):
         match = _SUBJECT.match(clause.strip())
         names = match.group("names") if match else ""
-        if names and is_unit_list(names) and not is_bare_kind(names):
-            return Roles(units=names, deadline=deadline, written=names)
+        if names and is_unit_list(names) and not is_bare_kind(names) and not names.startswith(("会同", "配合")):
+            rest = "".join(clauses[index:])[len(clause.strip()) - len(clause.strip()[match.end():]) if match else 0:]
+            partners = _partners(rest[len(names):] if rest.startswith(names) else rest)
+            return Roles(units=names, support=partners, deadline=deadline, written=names)
     return None
+
+
+def _partners(text: str) -> str:
+    """The units after 会同 or 配合 (at a clause's start) in a sentence without its own subject: 会同有关部门研究…
+    → 有关部门. The longest run of characters that is a unit list."""
+    found: list[str] = []
+    for word in _WITH.finditer(text):
+        tail = re.split(r"[，,。；;：:]", text[word.end():], maxsplit=1)[0]
+        best = next((tail[:n] for n in range(min(len(tail), 30), 1, -1)
+                     if _NAME_END.search(tail[:n]) and is_unit_list(tail[:n])), "")
+        if best:
+            found.append(best)
+    return "、".join(found)
 
 
 def _strip_words(words: str) -> str:

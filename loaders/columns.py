@@ -13,12 +13,13 @@ HEADER_MEANINGS: list[tuple[str, tuple[str, ...]]] = [
     # bodies that score or check the work (评分部门): named in the row, never responsible for it
     ("scorer", ("评分部门", "评分单位", "考评部门", "考评单位", "考核部门", "考核单位", "督查部门", "督查单位", "督办单位")),
     ("units", ("主要责任单位", "主要责任部门", "责任部门", "责任单位", "责任主体", "承办单位", "负责单位", "实施单位", "落实单位", "负责部门",
-               "责任科室", "责任处室", "承担处室", "责任股室")),
+               "责任科室", "责任处室", "承担处室", "责任股室", "责任清单")),
     ("deadline", ("完成时限", "完成时间", "时间节点", "时限", "进度安排", "完成期限", "时间要求", "时间安排", "完成节点", "时间进度",
-                   "完成时间节点")),
+                   "完成时间节点", "时限清单")),
     ("requirements", ("工作要求", "工作标准", "具体要求", "考核要求", "工作目标")),
     ("text", ("具体目标任务", "主要目标任务", "目标任务", "工作任务", "阶段性工作任务", "任务内容", "重点任务", "主要任务", "工作内容",
-              "具体措施", "工作措施", "细化措施", "目标与任务", "考核内容", "任务措施", "重点工作任务", "重点工作", "工作事项", "事项", "任务")),
+              "具体措施", "工作措施", "细化措施", "目标与任务", "考核内容", "任务措施", "重点工作任务", "重点工作", "工作事项", "事项", "任务清单", "建设任务",
+              "任务")),
 ]
 
 
@@ -45,9 +46,25 @@ def map_header(cells: list[str]) -> dict[str, int] | None:
         meaning = header_meaning(cell)
         if meaning and meaning not in mapping:
             mapping[meaning] = index
+    label = _task_label(cells, mapping)
+    if label is not None:
+        mapping["text"] = label
     if "text" in mapping and ("units" in mapping or "lead" in mapping) and len(mapping) >= 3:
         first_unit = min(mapping.get("units", len(cells)), mapping.get("lead", len(cells)))
         texts = [i for i, c in enumerate(cells[:first_unit]) if header_meaning(c) == "text"]
         mapping["text"] = texts[-1] if texts else mapping["text"]
         return mapping
     return None
+
+
+def _task_label(cells: list[str], mapping: dict[str, int]) -> int | None:
+    """专项整治行业名称 | 时间安排 | 责任单位: a header of known words but for one short label before the units and
+    no task column names the task column by that label (what each row is about)."""
+    if "text" in mapping or "units" not in mapping and "lead" not in mapping or len(mapping) < 2:
+        return None
+    unknown = [i for i, c in enumerate(cells) if c.strip() and header_meaning(c) is None]
+    first_unit = min(mapping.get("units", len(cells)), mapping.get("lead", len(cells)))
+    if len(unknown) != 1 or unknown[0] > first_unit:
+        return None
+    label = re.sub(r"\s+", "", cells[unknown[0]])
+    return unknown[0] if 2 <= len(label) <= 10 and re.fullmatch(r"[\u4e00-\u9fff]+", label) else None

@@ -59,6 +59,7 @@ def parse(text: str, file: str, plan_id: str) -> PlanRecord:
     return tables_to_plan([Table(_numbered(rows))], file, plan_id, layout="csv-table")
 
 
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])\s*\S")
 _ITEM = re.compile(r"^\s*(\d{1,3})\s*[.、．]\s*(?=\S)")
 
 
@@ -74,6 +75,10 @@ def _numbered(rows: list[TableRow]) -> list[TableRow]:
     out = rows[:at] + [TableRow(["序号", *rows[at].cells], rows[at].line)]
     count = 0
     for row in rows[at + 1:]:
+        filled = [c.strip() for c in row.cells if c.strip()]
+        if len(filled) == 1 and _HEADING.match(filled[0]):
+            out.append(TableRow(filled, row.line, spanning=True))     # 一、体系建设 | : a heading across the table
+            continue
         cells, merged = _aligned([c.strip() for c in row.cells], unit_at, len(rows[at].cells))
         task = cells[header["text"]] if header["text"] < len(cells) and header["text"] not in merged else ""
         item = _ITEM.match(task)

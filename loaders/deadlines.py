@@ -21,7 +21,7 @@ def _compact(text: str) -> str:
 
 def is_deadline_text(text: str) -> bool:
     """True for a line that can only be (part of) a deadline cell: dates, ranges, 长期, 规划水平年 …"""
-    compact = _compact(text)
+    compact = re.sub(r"(?<=[前底])完成$|(?<=月)份$", "", _compact(text))     # 2018年3月底前完成, 1月份
     if not compact:
         return False
     if any(compact == w or compact.startswith(w) and len(compact) <= len(w) + 4 for w in ONGOING_WORDS + OTHER_WORDS):

@@ -2,7 +2,8 @@
 unit F1 (the units of each duty), lead accuracy and deadline accuracy.
 
 Predicted duties are matched to labelled ones by item number and opening words (or, failing that, the line).
-A labelled unit is compared after the label's own prefix expansion (`prefix_expanded`: 国土房管局 → 市国土房管局).
+A labelled unit is compared after the label's own prefix or suffix expansion (`prefix_expanded`: 国土房管局 → 市国土房管局;
+`suffix_expanded`: 公安 → 公安部门, from `公安、交通运输部门`; a predicted short form is expanded the same way).
 Run: `python -m dutygraph.loaders.scoring tests/realdocs`."""
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ def _matches(label: dict, task: TaskRecord) -> bool:
 
 
 def _expanded(label: dict, names: list[str]) -> list[str]:
-    mapping = label.get("prefix_expanded") or {}
+    mapping = {**(label.get("prefix_expanded") or {}), **(label.get("suffix_expanded") or {})}
     return [mapping.get(n, n) for n in names]
 
 
@@ -89,9 +90,10 @@ def score_document(text_path: Path, labels: dict) -> Score:
             continue
         free.remove(task)
         score.matched += 1
-        got = set(task.departments + task.collective_units)
+        shared = label.get("suffix_expanded") or {}
+        got = {shared.get(n, n) for n in task.departments + task.collective_units}
         score.tp, score.fp, score.fn = score.tp + len(got & gold), score.fp + len(got - gold), score.fn + len(gold - got)
-        score.lead_right += set(lead_of(task)) == set(_expanded(label, label.get("lead", [])))
+        score.lead_right += {shared.get(n, n) for n in lead_of(task)} == set(_expanded(label, label.get("lead", [])))
         written = _compact(task.deadline.raw if task.deadline else "")
         score.deadline_right += written == _compact(label.get("deadline") or "")
     score.fp += sum(len(t.departments + t.collective_units) for t in free)

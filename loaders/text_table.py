@@ -20,7 +20,7 @@ from .unit_names import is_person_list, is_person_name, is_unit_list, person_nam
 from .units import clean_cell, split_units
 
 _OTHER_WORDS = ("备注", "完成情况", "进展情况", "名称", "项目", "类别", "工作目标", "目标", "指标", "考核指标", "序", "考核项目", "一级指标",
-                "二级指标", "年度目标", "计量单位", "单位", "完成状况", "考评标准", "建设内容", "建设指标", "工作考核")
+                "二级指标", "年度目标", "计量单位", "单位", "完成状况", "考评标准", "建设内容", "建设指标", "工作考核", "工作指标")
 _WORDS = sorted({w for _, words in HEADER_MEANINGS for w in words} | set(_OTHER_WORDS), key=len, reverse=True)
 _NUMBER = re.compile(r"^[（(]?(\d{1,4})[）)]?[.、．]?$")
 _SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")

@@ -18,7 +18,7 @@ _BODY_END = re.compile("(?:" + "|".join(sorted(_BODY_ENDINGS, key=len, reverse=T
 # Words a unit name never holds but a sentence does (verbs of the duties themselves, sentence punctuation).
 _NOT_IN_NAME = re.compile(
     r"^(?:含|包括|不含|除)|[。；;：:！？!?“”\"《》]|加强|推进|推动|开展|落实|完善|建立|健全|组织(?!部)|实施|做好|确保|提升|提高|加快|深化|强化|"
-    r"严格|全面|积极|认真|及时|要求|负责|配合|牵头|按照|根据|通过|进行|\d{4}年"
+    r"严格|全面|积极|认真|及时|要求|负责|配合|牵头|按照|根据|通过|进行|\d{4}年|哪些|哪个|什么"     # 由哪些部门牵头? asks
     # a target that ends like a body (成功创建…美丽城镇, 开工建设老年大学) opens with its verb
     r"|^(?:成功|创建|开工|新建(?!区)|建成|完成|启动|新增|打造|争创|创成|力争|争取|迁建|扩建|改建)"
 )

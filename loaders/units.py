@@ -22,6 +22,8 @@ _COLLECTIVE = re.compile(
     r"|^[省市县区乡镇][（(][省市县区乡镇、]+[）)](?:人民)?(?:政府|党委|党委和人民政府|党委、政府)$"
     # 街道城管中队, 乡镇卫生院: a body of every street or township, named by the kind of place and no place name
     r"|^(?:街道|乡镇|镇街|社区|村居)(?=[\u4e00-\u9fff]{2,}$)"
+    # 村(社区), 乡镇(街道): the kind of place alone, with its alternative in brackets, is every such body
+    r"|^(?:村|社区|乡镇|镇|乡|街道)[（(](?:社区|村|居|街道|乡镇|园区|[、])+[）)]$"
 )
 
 
@@ -113,6 +115,49 @@ def _split_conjunctions(parts: list[str]) -> list[str]:
     return out
 
 
+# grassroots bodies (派出所, 安监站) have no sub-bodies written after them: a body name after one is another body
+_GRASSROOTS_END = re.compile(r"[所站](?=[\u4e00-\u9fff]{3,})")
+
+
+def _run_together(parts: list[str]) -> list[str]:
+    """派出所工商质监所 → 派出所, 工商质监所: two units written with no separator, split after a grassroots body's
+    ending when both halves are bodies of their own (市公安局交警支队 is one body and never split)."""
+    out: list[str] = []
+    for part in parts:
+        while True:
+            cut = next((m.end() for m in _GRASSROOTS_END.finditer(part) if m.end() >= 3 and is_unit_name(part[: m.end()])
+                        and is_unit_name(part[m.end():]) and not is_bare_kind(part[m.end():])
+                        and not is_collective(part)), None)
+            if cut is None:
+                break
+            out.append(part[:cut])
+            part = part[cut:]
+        out.append(part)
+    return out
+
+
+# 公安、交通运输部门: a list of kinds of department whose last names the kind once for all
+_SHARED_KIND = re.compile(r"^(?![各有相其])[\u4e00-\u9fff（）()]{2,10}?(?P<kind>部门|机构)$")
+_KIND_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:[（(][\u4e00-\u9fff]{1,6}[）)])?$")
+
+
+def _shared_suffix(parts: list[str]) -> list[str]:
+    """公安、发展改革、农业(农机)、安全监管部门 → 公安部门 … 安全监管部门: the names before the last that are no body
+    on their own (no body's ending) share its kind. Only a plain run of such words ending in the kind counts."""
+    out = list(parts)
+    for index, part in enumerate(parts):
+        last = _SHARED_KIND.match(part)
+        if not last or is_collective(part) or index == 0:
+            continue
+        start = index
+        while start > 0 and _KIND_WORD.match(parts[start - 1]) and not is_unit_name(parts[start - 1]) \
+                and not is_collective(parts[start - 1]):
+            start -= 1
+        for earlier in range(start, index):
+            out[earlier] = parts[earlier] + last.group("kind")
+    return out
+
+
 def split_units(cell: str, expand: bool = True) -> UnitList:
     """Split a responsibility cell as written; order is kept (the first concrete department leads). With
     `expand`, units after the first that dropped the shared place prefix get it back (市发改委、规划局 → 市规划局)."""
@@ -122,7 +167,8 @@ def split_units(cell: str, expand: bool = True) -> UnitList:
     open_ended = False
     written = re.sub(r"[。；;]+(?=\s|$)", "", clean_cell(cell))     # a list closed with a full stop, as a sentence is
     protected = _LEVEL_SERIES.sub(lambda m: m.group(0).replace("、", "\x01"), written)
-    for part in _split_conjunctions([p.replace("\x01", "、") for p in _split_top_level(protected)]):
+    parts = _run_together([p.replace("\x01", "、") for p in _split_top_level(protected)])
+    for part in _shared_suffix(_split_conjunctions(parts)):
         match = _OPEN_TAIL.search(part)
         if match and match.start() > 0:
             open_ended = True
