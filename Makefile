@@ -31,17 +31,20 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(PY) .ci/typecheck.py
 
-## scale benchmarks on S (samples) and M (50 generated plans); writes docs/BENCHMARKS.md (~15 min, not part of test)
+## scale benchmarks on S (samples) and M (50 generated plans), and with M /sparql beside `oxigraph serve-read-only`
+## (benchmarks/bench_pool.py); writes docs/BENCHMARKS.md (~20 min, not part of test)
 BENCH_SIZES ?= S M
-## the long reliability runs (docs/RELIABILITY.md): 60 s of load, thousands of bad documents, more kills
+## the long reliability runs (docs/RELIABILITY.md): 60 s of load, 60 s of hostile requests against `make run`'s server,
+## thousands of bad documents, more kills
 soak: $(STAMP)
 	DUTYGRAPH_SOAK_SECONDS=60 DUTYGRAPH_FUZZ_EXAMPLES=1500 DUTYGRAPH_FUZZ_RANDOM=1 DUTYGRAPH_CRASH_PLANS=8 \
 	DUTYGRAPH_CRASH_POINTS=8 DUTYGRAPH_API_EXAMPLES=100 \
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_reliability_serving.py tests/test_reliability_crash.py \
-	  tests/test_fuzz_loaders.py tests/test_security_schemathesis.py
+	  tests/test_fuzz_loaders.py tests/test_security_schemathesis.py tests/test_hostile_soak.py
 
 bench: $(STAMP)
 	BENCH_SIZES="$(BENCH_SIZES)" $(PY) benchmarks/bench_scale.py
+	$(if $(filter M,$(BENCH_SIZES)),$(PY) benchmarks/bench_pool.py --plans 50 --docs docs/BENCHMARKS.md)
 
 ## the same with L (500 plans, ~150,000 duties) as well
 bench-large: $(STAMP)

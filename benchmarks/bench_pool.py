@@ -1,16 +1,19 @@
 """/sparql (query worker processes, service/query_pool.py) against Oxigraph's own server on the same data:
 the same distinct SELECT queries from 8 client threads, loopback only, each server measured alone.
 
-    .venv/bin/pip install oxigraph==0.5.13    # the `oxigraph` CLI, for this benchmark only
-    .venv/bin/python benchmarks/bench_pool.py --plans 50
+    .venv/bin/python benchmarks/bench_pool.py --plans 50 --docs docs/BENCHMARKS.md   # what `make bench` runs
+    .venv/bin/python benchmarks/bench_pool.py --render test-artifacts/bench-pool-50.json --docs docs/BENCHMARKS.md
 
 Each server gets its own copy of the store (two processes cannot open one RocksDB folder read-write):
-`dutygraph load` writes one, `dutygraph export --format nq` + `oxigraph load` the other. Prints a JSON
-summary (p50/p95 per server and their ratio) and writes it to test-artifacts/bench-pool.json."""
+`dutygraph load` writes one, `dutygraph export --format nq` + `oxigraph load` the other (the `oxigraph` CLI
+comes with requirements.lock). Prints a JSON summary (p50/p95 per server and their ratio), writes it to
+test-artifacts/bench-pool-<plans>.json and, with --docs, replaces its own section of that file (bench_scale.py
+re-renders the rest of docs/BENCHMARKS.md, so `make bench` runs this after it)."""
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import queue
 import shutil
 import socket
@@ -26,6 +29,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+TARGET_RATIO = 2.0  # issue 21: /sparql within 2x of Oxigraph's own server
+BEGIN, END = "<!-- bench_pool.py: begin -->", "<!-- bench_pool.py: end -->"
 PREFIXES = "PREFIX dg: <https://w3id.org/dutygraph/ontology#> PREFIX dct: <http://purl.org/dc/terms/> "
 ACCEPT = {"Accept": "application/sparql-results+json"}
 
@@ -126,15 +131,67 @@ def hammer(url: str, texts: list[str], clients: int, budget_s: float) -> dict[st
             "max_ms": round(1000 * ordered[-1], 1), "rows": sizes}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--plans", type=int, default=50)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--budget-s", type=float, default=300.0, help="per server")
-    parser.add_argument("--isolation", default="process,thread", help="dutygraph modes to measure, comma-separated")
-    args = parser.parse_args()
-    if not (BIN / "oxigraph").exists():
-        raise SystemExit("install the oxigraph CLI first: .venv/bin/pip install oxigraph==0.5.13")
+def _figures(name: str, result: dict[str, Any]) -> str:
+    ratio = (f"{result['ratio_p50']:.2f}× | {result['ratio_p95']:.2f}×" if "ratio_p50" in result else "— | —")
+    same = {True: "yes", False: "**no**"}.get(result.get("same_answers"), "—")
+    return (f"| {name} | {result['queries']} | {result['errors']} | {result['seconds']} | {result['p50_ms']} | "
+            f"{result['p95_ms']} | {result['max_ms']} | {ratio} | {same} |")
+
+
+def section(summary: dict[str, Any]) -> str:
+    """The BENCHMARKS.md section for one run (figures from the summary only, never typed by hand)."""
+    ours = {k: v for k, v in summary.items() if k.startswith("dutygraph-")}
+    process = ours.get("dutygraph-process")
+    if process is None:
+        verdict = "not measured with `--query-isolation process`"
+    else:
+        worst = max(process["ratio_p50"], process["ratio_p95"])
+        met = worst <= TARGET_RATIO and process["errors"] == 0 and process.get("same_answers")
+        verdict = (f"worst ratio {worst:.2f}× (p50 {process['ratio_p50']:.2f}×, p95 {process['ratio_p95']:.2f}×), "
+                   f"{process['errors']} errors, same answers: {'yes' if process.get('same_answers') else 'no'} — "
+                   + ("**met**" if met else "**not met**"))
+    rows = [_figures(f"`dutygraph serve --query-isolation {name.split('-', 1)[1]}` (`/sparql`)", result)
+            for name, result in ours.items()]
+    rows.append(_figures("`oxigraph serve-read-only --union-default-graph` (`/query`)", summary["oxigraph"]))
+    context = ", ".join(f"{k} {summary[k]}" for k in ("measured", "load_average") if k in summary)
+    return "\n".join([
+        BEGIN,
+        "## /sparql against Oxigraph's own server (issue 21)",
+        "",
+        f"Target: `/sparql` within {TARGET_RATIO:g}× of Oxigraph's own server on distinct queries, "
+        f"{summary['clients']} clients, {summary['plans']} plans: {verdict}.",
+        "",
+        f"{summary['distinct_queries']} distinct SELECT queries (per plan: its duties, its predicate histogram, its "
+        "lead departments; ten text filters over the whole store), each sent once from "
+        f"{summary['clients']} client threads over loopback, after 16 warm-up queries; each server alone on the "
+        "machine's cores, on its own copy of the same quads; dutygraph with `--no-cache --no-warm --timeout 60`, "
+        "so every query is evaluated (in a pre-forked worker with `process`). Ratio = dutygraph ÷ oxigraph; "
+        "*same answers*: every query returned the same number of rows from both."
+        + (f" Run: {context}." if context else ""),
+        "",
+        "| server | queries | errors | seconds | p50 ms | p95 ms | max ms | ratio p50 | ratio p95 | same answers |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        f"`make bench` runs `benchmarks/bench_pool.py --plans {summary['plans']} --docs docs/BENCHMARKS.md` after "
+        f"bench_scale.py; figures in `test-artifacts/bench-pool-{summary['plans']}.json`.",
+        END,
+    ])
+
+
+def write_section(path: Path, summary: dict[str, Any]) -> None:
+    """Replace this benchmark's section of `path` (between its markers), or append it."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    new = section(summary)
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + new + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + new + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    """Prepare both stores, measure each server alone, and summarise."""
     folder = Path(tempfile.mkdtemp(prefix="dutygraph-bench-pool-"))
     try:
         ours, theirs = prepare(folder, args.plans)
@@ -155,19 +212,42 @@ def main() -> None:
             finally:
                 process.terminate()
                 process.wait(timeout=30)
-        theirs_ = results["oxigraph"]
-        summary: dict[str, Any] = {"plans": args.plans, "clients": args.clients, "distinct_queries": len(texts)}
-        for name, result in results.items():
-            summary[name] = {k: v for k, v in result.items() if k != "rows"}
-            if name != "oxigraph":
-                summary[name].update(same_answers=result["rows"] == theirs_["rows"],
-                                     ratio_p50=round(result["p50_ms"] / theirs_["p50_ms"], 2),
-                                     ratio_p95=round(result["p95_ms"] / theirs_["p95_ms"], 2))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    theirs_ = results["oxigraph"]
+    summary: dict[str, Any] = {"plans": args.plans, "clients": args.clients, "distinct_queries": len(texts),
+                               "measured": time.strftime("%Y-%m-%d"),
+                               "load_average": " ".join(f"{x:.1f}" for x in os.getloadavg())}
+    for name, result in results.items():
+        summary[name] = {k: v for k, v in result.items() if k != "rows"}
+        if name != "oxigraph":
+            summary[name].update(same_answers=result["rows"] == theirs_["rows"],
+                                 ratio_p50=round(result["p50_ms"] / theirs_["p50_ms"], 2),
+                                 ratio_p95=round(result["p95_ms"] / theirs_["p95_ms"], 2))
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--plans", type=int, default=50)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--budget-s", type=float, default=300.0, help="per server")
+    parser.add_argument("--isolation", default="process,thread", help="dutygraph modes to measure, comma-separated")
+    parser.add_argument("--docs", type=Path, help="replace this benchmark's section of this file (docs/BENCHMARKS.md)")
+    parser.add_argument("--render", type=Path, help="no measuring: write --docs from a summary this script wrote")
+    args = parser.parse_args()
+    if args.render:
+        summary = json.loads(args.render.read_text(encoding="utf-8"))
+    else:
+        if not (BIN / "oxigraph").exists():
+            raise SystemExit("the oxigraph CLI is missing: .venv/bin/pip install -r requirements.lock")
+        summary = measure(args)
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         (ROOT / "test-artifacts").mkdir(exist_ok=True)
         (ROOT / "test-artifacts" / f"bench-pool-{args.plans}.json").write_text(json.dumps(summary, indent=2))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    if args.docs:
+        write_section(args.docs, summary)
+        print(f"wrote the bench_pool section of {args.docs}")
 
 
 if __name__ == "__main__":

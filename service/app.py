@@ -1,13 +1,15 @@
-"""The FastAPI application: /healthz, the SPARQL 1.1 endpoint, and (growing) the question API and pages.
-The store is opened once per process and shared; everything read goes through SPARQL."""
+"""The FastAPI application: /healthz, the SPARQL 1.1 endpoint, the question API and pages. The store is opened
+once per process and shared (everything read goes through SPARQL), and closed by the app's lifespan at shutdown;
+the knobs are service/settings.py's `Settings`."""
 from __future__ import annotations
 
+import gc
 import logging
-import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
@@ -21,43 +23,14 @@ from dutygraph.graph.store import named_graphs, open_store
 
 from . import security
 from .answer_cache import AnswerCache, warm_up
+from .settings import Settings
+from .uploads import GateMiddleware, StoreGate
+from .writes import WritePath
+
+__all__ = ["Settings", "app_from_env", "create_app"]
 
 log = logging.getLogger("dutygraph")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The service's knobs (the CLI's `serve` flags); unsafe combinations are refused at start-up."""
-
-    store: str | None = None
-    allow_update: bool = False  # SPARQL Update on /sparql, with the bearer token
-    allow_load: bool = False  # POST /api/load, with the bearer token
-    token: str | None = None  # bearer token for updates and loads
-    timeout_s: float = 10.0
-    max_rows: int = 100_000
-    samples_dir: Path | None = None
-    cors_origins: tuple[str, ...] = ()  # sites whose pages may call the API; none by default
-    max_body_bytes: int = 1 << 20  # any request body, /sparql included
-    max_upload_bytes: int = 64 << 20  # POST /api/load
-    query_isolation: Literal["process", "thread", "fork"] = "process"  # see service/sparql.py on the time limit
-    cache: bool = True  # keep answers until the next write (embedded store only; service/answer_cache.py)
-    warm: bool = False  # `serve` turns it on: compute the whole-store listings in the background at start and after each load
-    cache_mb: int = 256  # memory budget of the kept answers (MiB); least recently used dropped first
-    # `make run`: the /upload page may load without the token, from our own page over loopback only (service/uploads.py)
-    local_uploads: bool = field(default_factory=lambda: os.environ.get("DUTYGRAPH_LOCAL_UPLOADS") == "1")
-    preview_minutes: float = 30.0  # how long an upload previewed on /upload waits for confirmation
-    query_memory_mb: int = 1024  # per /sparql query with query_isolation="process" (service/query_pool.py)
-    service_allowlist: tuple[str, ...] = ()  # SERVICE IRIs /sparql may call; none by default (no SSRF)
-
-    def __post_init__(self) -> None:
-        if (self.allow_update or self.allow_load) and not self.token:
-            raise ValueError("allow_update and allow_load need a token: an open write endpoint is refused")
-        if self.token is not None and len(self.token) < 16:
-            raise ValueError("the token must be at least 16 characters")
-        if self.max_body_bytes < 1024 or self.max_upload_bytes < 1024:
-            raise ValueError("max_body_bytes and max_upload_bytes must be at least 1024")
-        if "*" in self.cors_origins:
-            raise ValueError("cors_origins: list the sites; '*' would let any page read the answers")
+_WARM_JOIN_S = 30.0  # at shutdown, how long to wait for the warm-up before leaving the store to close after it
 
 
 def _load_samples_if_empty(store: ox.Store, samples_dir: Path) -> None:
@@ -74,36 +47,80 @@ def _load_samples_if_empty(store: ox.Store, samples_dir: Path) -> None:
 
 def app_from_env() -> FastAPI:
     """The uvicorn factory behind `dutygraph serve --workers N` (remote engines only): each worker process
-    builds its app from the environment and holds no state besides its HTTP connections."""
-    env = os.environ
-    return create_app(Settings(
-        store=env["DUTYGRAPH_STORE"], timeout_s=float(env.get("DUTYGRAPH_TIMEOUT", "10")),
-        allow_update=bool(env.get("DUTYGRAPH_ALLOW_UPDATE")), allow_load=bool(env.get("DUTYGRAPH_ALLOW_LOAD")),
-        token=env.get("DUTYGRAPH_TOKEN") or None, cors_origins=tuple(env.get("DUTYGRAPH_CORS_ORIGINS", "").split()),
-        max_body_bytes=int(env.get("DUTYGRAPH_MAX_BODY_BYTES", str(1 << 20))),
-        max_upload_bytes=int(env.get("DUTYGRAPH_MAX_UPLOAD_BYTES", str(64 << 20)))))
+    builds its app from the settings `serve` put in $DUTYGRAPH_SETTINGS (else from the DUTYGRAPH_* variables)
+    and holds no state besides its HTTP connections."""
+    return create_app(Settings.from_env())
 
 
 def create_app(settings: Settings | None = None, store: ox.Store | None = None) -> FastAPI:
+    """The app over `store`, or over the store `settings.store` names, opened now (so a locked folder fails
+    before a port is bound) and closed when the app shuts down; a store passed in stays the caller's."""
     settings = settings or Settings()
-    db: Any = store if store is not None else open_store(settings.store)   # ox.Store or a RemoteStore
-    if type(db).__name__ == "RemoteStore":           # the engine's HTTP limit follows the service's
+    # FastAPIOffline serves /docs and /redoc from assets inside the package (no CDN: users sit on intranets).
+    app = FastAPIOffline(title="dutygraph", version="0.1.0", lifespan=_lifespan,
+                         description="Duty-allocation tables (任务分工表) as a knowledge graph: SPARQL endpoint and question API.")
+    app.state.settings = settings
+    app.state.owns_store = store is None
+    app.state.warming = None
+    app.state.gate = StoreGate()
+    app.state.store_routes = (len(app.router.routes), [])
+    _attach(app, store if store is not None else _open(settings))
+    # Middleware added last runs first: the body limit before the gate, so a too-large upload never waits.
+    app.add_middleware(GateMiddleware, gate=app.state.gate,
+                       exempt=("/sparql", "/api/load", "/api/preview", "/api/findings/dismiss", "/upload", "/static", "/favicon.ico"))
+    uploads = tuple((path, settings.max_upload_bytes) for path in ("/api/load", "/api/preview"))
+    security.install(app, security.BodyLimits(settings.max_body_bytes, uploads), settings.cors_origins)
+    static = resources.files("dutygraph.service").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    _service_routes(app)
+    return app
+
+
+def _open(settings: Settings) -> Any:
+    """The store `settings.store` names (ox.Store or a RemoteStore), with samples loaded into an empty one."""
+    db: Any = open_store(settings.store)
+    if settings.samples_dir is not None:
+        _load_samples_if_empty(db, settings.samples_dir)
+    return db
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Open the store if an earlier shutdown of this app closed it, warm the answers, and close the store at
+    shutdown: RocksDB's lock goes with the last reference to the store, so every route holding one goes too."""
+    if app.state.store is None:
+        _attach(app, _open(app.state.settings))
+    if app.state.settings.warm:
+        app.state.warming = warm_up(app.state.cache, app.state.store)
+    try:
+        yield
+    finally:
+        _close(app)
+
+
+def _attach(app: FastAPI, db: Any) -> None:
+    """Mount the routes that answer from `db` where they were first mounted, so their order is kept."""
+    settings: Settings = app.state.settings
+    remote = not isinstance(db, ox.Store)
+    if remote and type(db).__name__ == "RemoteStore":      # the engine's HTTP limit follows the service's
         from dutygraph.graph.remote import with_timeout
 
         db = with_timeout(db, settings.timeout_s + 1)
-    if settings.samples_dir is not None:
-        _load_samples_if_empty(db, settings.samples_dir)
-
-    # FastAPIOffline serves /docs and /redoc from assets inside the package (no CDN: users sit on intranets).
-    app = FastAPIOffline(title="dutygraph", version="0.1.0",
-                         description="Duty-allocation tables (任务分工表) as a knowledge graph: SPARQL endpoint and question API.")
+    sparql_settings = settings.sparql(remote=remote)        # refuses process/fork isolation on a remote store
     app.state.store = db
-    app.state.settings = settings
     # Answers are kept until the next write; only the embedded store has no writer but this process.
-    cache = AnswerCache(enabled=settings.cache and isinstance(db, ox.Store), keep_indexes=isinstance(db, ox.Store),
-                        max_bytes=settings.cache_mb << 20)
+    cache = AnswerCache(enabled=settings.cache and not remote, keep_indexes=not remote, max_bytes=settings.cache_mb << 20)
     app.state.cache = cache
+    at, _ = app.state.store_routes
+    before = list(app.router.routes)
+    del app.router.routes[:]
+    _store_routes(app, db, cache, sparql_settings)
+    mounted = list(app.router.routes)
+    app.router.routes[:] = before[:at] + mounted + before[at:]
+    app.state.store_routes = (at, mounted)
 
+
+def _store_routes(app: FastAPI, db: Any, cache: AnswerCache, sparql_settings: Any) -> None:
     from dutygraph.viz import build_viz_router
 
     from .api import build_api_router
@@ -111,46 +128,60 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     from .dismissals import build_dismissals_router
     from .duty_lists import build_duty_lists_router
     from .pages import build_pages_router
-    from .sparql import SparqlSettings, build_sparql_router
+    from .sparql import build_sparql_router
     from .upload_page import build_upload_router
-    from .uploads import GateMiddleware, PageUploads, PendingUploads, build_load_router
-    from .writes import WritePath
+    from .uploads import PageUploads, PendingUploads, build_load_router
+
+    settings: Settings = app.state.settings
+
+    def get_store() -> Any:
+        return app.state.store
 
     def after_write() -> None:
         cache.invalidate()
-        if settings.warm:
-            app.state.warming = warm_up(cache, db)
+        if settings.warm and app.state.store is not None:
+            app.state.warming = warm_up(cache, app.state.store)
 
-    writes = WritePath(after_write=after_write)     # the one write path: loads, uploads and SPARQL Update
-    gate = writes.gate
-    app.state.gate = gate
-    app.include_router(build_sparql_router(
-        lambda: db,
-        SparqlSettings(timeout_s=settings.timeout_s, max_rows=settings.max_rows,
-                       allow_update=settings.allow_update, update_token=settings.token,
-                       isolation=settings.query_isolation, memory_limit_mb=settings.query_memory_mb,
-                       service_allowlist=settings.service_allowlist),
-        cache, writes,
-    ))
+    writes = WritePath(gate=app.state.gate, after_write=after_write)  # the one write path: loads, uploads, Update
+    app.state.on_shutdown = []
+    app.include_router(build_sparql_router(get_store, sparql_settings, cache, writes, app.state.on_shutdown))
     page_uploads = PageUploads() if settings.local_uploads else None
     pending = PendingUploads(settings.preview_minutes)
-    app.include_router(build_load_router(lambda: db, writes, settings.token, settings.allow_load, page_uploads, pending))
-    app.include_router(build_upload_router(lambda: db, pending, settings.token, settings.allow_load, page_uploads))
-    app.include_router(build_api_router(lambda: db, cache))
-    app.include_router(build_dismissals_router(lambda: db, writes, settings.token, settings.allow_update))
-    app.include_router(build_viz_router(lambda: db, cache))
-    app.include_router(build_duty_lists_router(lambda: db, cache))   # before the pages' /departments/{iri:path}
-    app.include_router(build_deadlines_router(lambda: db, cache))
-    app.include_router(build_pages_router(lambda: db, cache))
-    app.state.warming = warm_up(cache, db) if settings.warm else None
-    # Middleware added last runs first: the body limit before the gate, so a too-large upload never waits.
-    app.add_middleware(GateMiddleware, gate=gate,
-                       exempt=("/sparql", "/api/load", "/api/preview", "/api/findings/dismiss", "/upload", "/static", "/favicon.ico"))
-    uploads = tuple((path, settings.max_upload_bytes) for path in ("/api/load", "/api/preview"))
-    security.install(app, security.BodyLimits(settings.max_body_bytes, uploads), settings.cors_origins)
-    static = resources.files("dutygraph.service").joinpath("static")
-    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.include_router(build_load_router(get_store, writes, settings.token, settings.allow_load, page_uploads, pending))
+    app.include_router(build_upload_router(get_store, pending, settings.token, settings.allow_load, page_uploads))
+    app.include_router(build_api_router(get_store, cache))
+    app.include_router(build_dismissals_router(get_store, writes, settings.token, settings.allow_update))
+    app.include_router(build_viz_router(get_store, cache))
+    app.include_router(build_duty_lists_router(get_store, cache))   # before the pages' /departments/{iri:path}
+    app.include_router(build_deadlines_router(get_store, cache))
+    app.include_router(build_pages_router(get_store, cache))
 
+
+def _close(app: FastAPI) -> None:
+    """Wait for the warm-up (it holds the store), then, for a store this app opened, drop every reference to
+    it — the routes too: the /sparql worker pool keeps the store it forks from — so RocksDB closes."""
+    warming = app.state.warming
+    if warming is not None:
+        warming.join(timeout=_WARM_JOIN_S)
+        if warming.is_alive():
+            log.warning("the warm-up is still running; the store closes when it ends")
+    app.state.warming = None
+    if not app.state.owns_store or app.state.store is None:
+        return
+    for stop in getattr(app.state, "on_shutdown", []):
+        stop()
+    db, app.state.store = app.state.store, None
+    if isinstance(db, ox.Store):
+        db.flush()
+    at, mounted = app.state.store_routes
+    app.router.routes[:] = [r for r in app.router.routes if all(r is not m for m in mounted)]
+    app.state.store_routes = (at, [])
+    app.state.cache.invalidate()
+    del db, mounted
+    gc.collect()   # the routers' closures refer to each other; RocksDB closes when the last store reference goes
+
+
+def _service_routes(app: FastAPI) -> None:
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
         svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="4" cy="8" r="3" fill="#1f4e79"/>'
@@ -160,6 +191,7 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     @app.get("/healthz", tags=["service"])
     def healthz() -> JSONResponse:
         # Counting quads scans the whole store on RocksDB (3 s at 10 million): once per store generation.
+        db, cache = app.state.store, app.state.cache
         plans, quads = cache.get(("healthz",), lambda: (sum("/graph/plan/" in g for g in named_graphs(db)), len(db)))
         warming = app.state.warming is not None and app.state.warming.is_alive()
         return JSONResponse({"status": "ok", "plans": plans, "quads": quads,
@@ -178,5 +210,3 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s", request.url.path)
         return JSONResponse({"detail": "internal error"}, status_code=500)
-
-    return app

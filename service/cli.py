@@ -10,6 +10,7 @@ import typer
 from dutygraph.loaders import LAYOUTS, LoadError
 
 from . import output
+from .settings import SAMPLES_DIR, SERVE_DEFAULTS, Settings, SettingsError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False, help="dutygraph: duty-allocation tables as a knowledge graph.")
 
@@ -459,66 +460,84 @@ def viz(
     typer.echo(f"wrote {out}")
 
 
+def _knob(name: str) -> str:
+    """A serve option's help: the settings field's own, with its default and its variable (service/settings.py)."""
+    info = Settings.model_fields[name]
+    default = SERVE_DEFAULTS.get(name, info.default)
+    shown = "" if default in (None, (), False) else f"default {'on' if default is True else default}; "
+    return f"{info.description} ({shown}${info.json_schema_extra['env']})"  # type: ignore[index]
+
+
 @app.command()
 def serve(
-    store: Optional[str] = StoreOpt,
-    host: str = typer.Option("127.0.0.1", "--host"),
-    port: int = typer.Option(8000, "--port"),
-    workers: int = typer.Option(1, "--workers", help="Worker processes; more than 1 only with a remote store (--store URL)."),
-    samples: bool = typer.Option(False, "--load-samples-if-empty", help="Load data/samples/ when the store holds no plan."),
-    allow_update: bool = typer.Option(False, "--allow-update", help="Accept SPARQL Update on /sparql (needs --token)."),
-    allow_load: bool = typer.Option(False, "--allow-load", help="Accept POST /api/load uploads (needs --token)."),
-    token: Optional[str] = typer.Option(None, "--token", envvar="DUTYGRAPH_TOKEN", help="Bearer token (16+ characters) for updates and loads."),
-    timeout: float = typer.Option(10.0, "--timeout", help="Per-query time limit in seconds."),
-    cors_origin: list[str] = typer.Option([], "--cors-origin", help="A site whose pages may call the API (repeatable); none by default."),
-    max_body_bytes: int = typer.Option(1 << 20, "--max-body-bytes", help="Largest request body (413 beyond)."),
-    max_upload_bytes: int = typer.Option(64 << 20, "--max-upload-bytes", help="Largest /api/load upload."),
-    query_isolation: str = typer.Option("process", "--query-isolation", help="process | thread | fork: how a runaway query is stopped (see docs/RELIABILITY.md)."),
-    query_memory_mb: int = typer.Option(1024, "--query-memory-mb", min=16, metavar="N", help="Memory budget of one /sparql query in MiB (--query-isolation process); 503 beyond."),
-    service_allow: list[str] = typer.Option([], "--service-allow", metavar="URL", help="An IRI that SPARQL SERVICE may call (repeatable); none by default."),
-    cache: bool = typer.Option(True, "--cache/--no-cache", help="Keep answers until the next write (embedded store only; the text index is kept either way)."),
-    warm: bool = typer.Option(True, "--warm/--no-warm", help="Compute the whole-store listings in the background at start and after each load."),
-    cache_mb: int = typer.Option(256, "--cache-mb", min=1, help="Memory budget of the kept answers in MiB (least recently used dropped first)."),
+    store: Optional[str] = typer.Option(None, "--store", help=_knob("store")),
+    host: Optional[str] = typer.Option(None, "--host", help=_knob("host")),
+    port: Optional[int] = typer.Option(None, "--port", help=_knob("port")),
+    workers: Optional[int] = typer.Option(None, "--workers", help=_knob("workers")),
+    samples: Optional[bool] = typer.Option(None, "--load-samples-if-empty", is_flag=True, flag_value=True, help=_knob("samples_dir")),
+    allow_update: Optional[bool] = typer.Option(None, "--allow-update", is_flag=True, flag_value=True, help=_knob("allow_update")),
+    allow_load: Optional[bool] = typer.Option(None, "--allow-load", is_flag=True, flag_value=True, help=_knob("allow_load")),
+    token: Optional[str] = typer.Option(None, "--token", help=_knob("token")),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=_knob("timeout_s")),
+    max_rows: Optional[int] = typer.Option(None, "--max-rows", help=_knob("max_rows")),
+    max_concurrent_queries: Optional[int] = typer.Option(None, "--max-concurrent-queries", help=_knob("max_concurrent_queries")),
+    cors_origin: list[str] = typer.Option([], "--cors-origin", help=_knob("cors_origins")),
+    max_body_bytes: Optional[int] = typer.Option(None, "--max-body-bytes", help=_knob("max_body_bytes")),
+    max_upload_bytes: Optional[int] = typer.Option(None, "--max-upload-bytes", help=_knob("max_upload_bytes")),
+    query_isolation: Optional[str] = typer.Option(None, "--query-isolation", help=_knob("query_isolation")),
+    query_memory_mb: Optional[int] = typer.Option(None, "--query-memory-mb", metavar="N", help=_knob("query_memory_mb")),
+    service_allow: list[str] = typer.Option([], "--service-allow", metavar="URL", help=_knob("service_allowlist")),
+    load_allow: list[str] = typer.Option([], "--load-allow", metavar="PREFIX", help=_knob("load_allowlist")),
+    cache: Optional[bool] = typer.Option(None, "--cache/--no-cache", help=_knob("cache")),
+    warm: Optional[bool] = typer.Option(None, "--warm/--no-warm", help=_knob("warm")),
+    cache_mb: Optional[int] = typer.Option(None, "--cache-mb", help=_knob("cache_mb")),
+    local_uploads: Optional[bool] = typer.Option(None, "--local-uploads", is_flag=True, flag_value=True, help=_knob("local_uploads")),
+    preview_minutes: Optional[float] = typer.Option(None, "--preview-minutes", help=_knob("preview_minutes")),
 ) -> None:
-    """Serve the HTTP API, the SPARQL endpoint and the pages."""
+    """Serve the HTTP API, the SPARQL endpoint and the pages. Every option can also be set by its DUTYGRAPH_*
+    variable (the option wins); unsafe combinations are refused before anything starts (docs/DEPLOY.md)."""
+    settings = _serve_settings({
+        "store": store, "host": host, "port": port, "workers": workers,
+        "samples_dir": SAMPLES_DIR if samples else None, "allow_update": allow_update or None,
+        "allow_load": allow_load or None, "token": token, "timeout_s": timeout, "max_rows": max_rows,
+        "max_concurrent_queries": max_concurrent_queries, "cors_origins": cors_origin,
+        "max_body_bytes": max_body_bytes, "max_upload_bytes": max_upload_bytes, "query_isolation": query_isolation,
+        "query_memory_mb": query_memory_mb, "service_allowlist": service_allow, "load_allowlist": load_allow,
+        "cache": cache, "warm": warm, "cache_mb": cache_mb, "local_uploads": local_uploads or None,
+        "preview_minutes": preview_minutes})
+    run_server(settings)
+
+
+def _serve_settings(flags: dict[str, object]) -> Settings:
+    try:
+        return Settings.load(flags, base=SERVE_DEFAULTS)
+    except SettingsError as exc:
+        _fail(str(exc), 2)
+        raise  # unreachable: _fail exits
+
+
+def run_server(settings: Settings) -> None:
+    """One process serving the app, or `settings.workers` uvicorn workers over a remote engine, each handed
+    the same settings as $DUTYGRAPH_SETTINGS (in the environment, so the token is never in argv)."""
     import os
 
     import uvicorn
 
-    from .app import Settings, create_app
+    from .app import _open, create_app
 
-    if (allow_update or allow_load) and not token:
-        _fail("--allow-update and --allow-load need --token (or $DUTYGRAPH_TOKEN)", 2)
-    remote = bool(store and store.startswith(("http://", "https://"))) or \
-        os.environ.get("DUTYGRAPH_STORE", "").startswith(("http://", "https://")) and not store
-    if workers != 1 and not remote:
-        _fail("the embedded store is opened by one process; use --workers 1 (or a remote engine: --store URL)", 2)
-    try:
-        settings = Settings(store=store, allow_update=allow_update, allow_load=allow_load, token=token, timeout_s=timeout,
-                            samples_dir=Path("data/samples") if samples else None, cors_origins=tuple(cors_origin),
-                            max_body_bytes=max_body_bytes, max_upload_bytes=max_upload_bytes,
-                            query_isolation=query_isolation, cache=cache, warm=warm, cache_mb=cache_mb,  # type: ignore[arg-type]
-                            query_memory_mb=query_memory_mb, service_allowlist=tuple(service_allow))
-        if query_isolation not in ("process", "thread", "fork"):
-            raise ValueError(f"--query-isolation {query_isolation}: use process, thread or fork")
-    except ValueError as exc:
-        _fail(str(exc), 2)
-    _tell_store(_store_shown(store))
-    if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    _tell_store(_store_shown(settings.store))
+    if settings.workers == 1:
+        try:
+            app = create_app(settings)
+        except OSError as exc:
+            _fail(f"cannot open the store at {_store_shown(settings.store)}: {exc} (is a server or another load using it?)")
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
         return
-    # Several stateless workers over one remote engine: samples are loaded once here, settings (token
-    # included) travel in the environment, never in argv.
-    if samples:
-        create_app(settings)
-    env = {"DUTYGRAPH_STORE": store or os.environ["DUTYGRAPH_STORE"], "DUTYGRAPH_TIMEOUT": str(timeout),
-           "DUTYGRAPH_ALLOW_UPDATE": "1" if allow_update else "", "DUTYGRAPH_ALLOW_LOAD": "1" if allow_load else "",
-           "DUTYGRAPH_CORS_ORIGINS": " ".join(cors_origin), "DUTYGRAPH_MAX_BODY_BYTES": str(max_body_bytes),
-           "DUTYGRAPH_MAX_UPLOAD_BYTES": str(max_upload_bytes)}
-    if token:
-        env["DUTYGRAPH_TOKEN"] = token
-    os.environ.update(env)
-    uvicorn.run("dutygraph.service.app:app_from_env", factory=True, workers=workers, host=host, port=port, log_level="info")
+    if settings.samples_dir is not None:     # once, here, before the workers start (they then find plans)
+        _open(settings)
+    os.environ.update(settings.to_env())
+    uvicorn.run("dutygraph.service.app:app_from_env", factory=True, workers=settings.workers, host=settings.host,
+                port=settings.port, log_level="info")
 
 
 @app.command("gen-corpus")

@@ -66,6 +66,10 @@ class StoreFence:
     def on_write(self, callback: Callable[[], None]) -> None:
         self._after_write.append(callback)
 
+    def off_write(self, callback: Callable[[], None]) -> None:
+        if callback in self._after_write:
+            self._after_write.remove(callback)
+
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         with self._lock:
@@ -290,7 +294,10 @@ class QueryPool:
             self._checkin(worker)
 
     def close(self) -> None:
+        """Stop the workers and let go of the fence, which would otherwise keep this pool (and the store its
+        workers fork from) alive after the app has shut down."""
         self._workers.close()
+        self.fence.off_write(self.refresh)
 
     def _checkout(self, deadline: float) -> _Worker:
         state = self._workers

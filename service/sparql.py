@@ -27,13 +27,12 @@ import contextlib
 import hmac
 import json
 import logging
-import os
 import re
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -45,6 +44,8 @@ from dutygraph.service.answer_cache import AnswerCache
 from dutygraph.service.query_guard import _TOKEN as _GUARD_TOKEN  # the guard's lexer: its token positions
 from dutygraph.service.query_guard import QueryLimits, QueryRefused, check_query, check_update
 from dutygraph.service.query_pool import PoolBusy, QueryPool, StoreFence, WorkerCrashed, WorkerOutOfMemory, WorkerTimeout, run_forked
+from dutygraph.service.settings import (Settings, check_isolation, check_load_allowlist, check_query_limits,
+                                        check_write_token, isolation_for)
 from dutygraph.service.writes import WritePath
 
 log = logging.getLogger(__name__)
@@ -55,34 +56,36 @@ KEEP_BYTES = 8 << 20
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(|\bSERVICE\b", re.IGNORECASE)
 
 
+def _default(name: str) -> Any:
+    """A knob's one default, written in service/settings.py."""
+    return Settings.model_fields[name].default
+
+
 @dataclass(frozen=True)
 class SparqlSettings:
-    """The endpoint's knobs; unsafe combinations (an update endpoint without a token) fail at start-up."""
+    """The endpoint's view of the service settings (`Settings.sparql()`); its defaults are those of
+    service/settings.py, and so are its rules: unsafe combinations (an update endpoint without a token) fail
+    at start-up. Built on its own only by tests and by callers mounting the router alone."""
 
-    timeout_s: float = 10.0  # per-query time limit
-    max_rows: int = 100_000  # SELECT rows (and CONSTRUCT triples) beyond this are cut off
-    allow_update: bool = False
-    update_token: str | None = None  # bearer token required for updates when allow_update
+    timeout_s: float = _default("timeout_s")  # per-query time limit
+    max_rows: int = _default("max_rows")  # SELECT rows (and CONSTRUCT triples) beyond this are cut off
+    allow_update: bool = _default("allow_update")
+    update_token: str | None = field(default=_default("token"), repr=False)  # bearer token required for updates
     union_default_graph: bool = True  # plans live in named graphs, so the default graph is their union
-    max_concurrent_queries: int = 4  # query slots (and worker processes); see the module docstring
-    isolation: Literal["process", "thread", "fork"] = "process"
-    memory_limit_mb: int = 1024  # per query, with isolation="process"
+    max_concurrent_queries: int = _default("max_concurrent_queries")  # query slots (and worker processes)
+    isolation: Literal["process", "thread", "fork"] = isolation_for(_default("query_isolation"), remote=False)
+    memory_limit_mb: int = _default("query_memory_mb")  # per query, with isolation="process"
     limits: QueryLimits = QueryLimits()  # checked on the text of queries and updates before parsing
-    service_allowlist: tuple[str, ...] = ()  # SERVICE only to these exact IRIs; none by default
-    load_allowlist: tuple[str, ...] = ()  # LOAD only from IRIs starting with one of these; never file:
+    service_allowlist: tuple[str, ...] = _default("service_allowlist")  # SERVICE only to these exact IRIs
+    load_allowlist: tuple[str, ...] = _default("load_allowlist")  # LOAD only from IRIs starting with one of these; never file:
 
     def __post_init__(self) -> None:
-        if self.timeout_s <= 0 or self.max_rows < 1 or self.max_concurrent_queries < 1 or self.memory_limit_mb < 1:
-            raise ValueError("timeout_s, max_rows, max_concurrent_queries and memory_limit_mb must be positive")
-        if self.allow_update and not self.update_token:
-            raise ValueError("allow_update needs an update_token: an open update endpoint is refused")
-        if self.isolation not in ("process", "thread", "fork"):
-            raise ValueError(f"isolation={self.isolation!r}: use 'process', 'thread' or 'fork'")
-        if self.isolation in ("fork", "process") and not hasattr(os, "fork"):
-            raise ValueError(f"isolation={self.isolation!r} needs a POSIX system")
-        for prefix in self.load_allowlist:
-            if not re.match(r"https?://[^/?#]+/", prefix):
-                raise ValueError(f"load_allowlist: {prefix!r} must be an http(s) IRI prefix ending its host with /")
+        check_query_limits(self.timeout_s, self.max_rows, self.max_concurrent_queries, self.memory_limit_mb)
+        check_write_token("allow_update needs an update_token", self.allow_update, self.update_token)
+        if self.isolation == "auto":
+            raise ValueError("isolation='auto' is resolved by Settings.sparql(); use 'process', 'thread' or 'fork'")
+        check_isolation(self.isolation)
+        check_load_allowlist(self.load_allowlist)
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,13 @@ class _QueryRunner:
         self.pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
         self._generation: int | None = None
+
+    def close(self) -> None:
+        """At shutdown: the pool holds the store it forks from, and RocksDB's lock goes with the last reference."""
+        with self._pool_lock:
+            pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.close()
 
     def follow(self, generation: int) -> None:
         """A new cache generation means a write committed: the workers' snapshots are stale. This covers
@@ -438,13 +448,17 @@ def _refusal(query: str | None, update: str | None, settings: SparqlSettings) ->
 
 
 def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSettings,
-                        cache: AnswerCache | None = None, writes: WritePath | None = None) -> APIRouter:
+                        cache: AnswerCache | None = None, writes: WritePath | None = None,
+                        on_shutdown: list[Callable[[], None]] | None = None) -> APIRouter:
     """``/sparql``: queries by GET and POST, updates by POST, the service description on a bare GET.
     Successful query results are kept in `cache` until the next write (see service/answer_cache.py).
-    Updates go through the service's one write path (`writes`, service/writes.py), as document loads do."""
+    Updates go through the service's one write path (`writes`, service/writes.py), as document loads do.
+    The query workers are stopped by the callable added to `on_shutdown` (the app's lifespan calls it)."""
     results = cache or AnswerCache(enabled=False)
     writes = writes or WritePath(after_write=results.invalidate)
     runner = _QueryRunner(settings, writes.fence)
+    if on_shutdown is not None:
+        on_shutdown.append(runner.close)
     router = APIRouter(tags=["sparql"])
 
     async def answer(request: Request, params: dict[str, list[str]]) -> Response:

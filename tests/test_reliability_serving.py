@@ -1,10 +1,12 @@
 """The service under load, on loopback: readers during reloads see the old plan or the new one, never a mix;
 N clients mixing question endpoints and /sparql get no errors; a runaway query answers 503 at its limit without
-stopping the others. Figures go to test-artifacts/load-test.json (docs/RELIABILITY.md quotes them).
+stopping the others, in each isolation mode (process, thread, fork). Figures go to test-artifacts/load-test.json
+(docs/RELIABILITY.md quotes them).
 
 `make soak` sets DUTYGRAPH_SOAK_SECONDS=60 (here 6 s)."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -21,6 +23,7 @@ from conftest import ARTIFACTS, CHENGDU, LINTONG, serving
 
 from dutygraph.graph.load import load_files
 from dutygraph.service.app import Settings, create_app
+from dutygraph.service.sparql import SparqlSettings
 
 pytestmark = pytest.mark.server
 SECONDS = float(os.environ.get("DUTYGRAPH_SOAK_SECONDS", "6"))
@@ -62,10 +65,12 @@ def versions(tmp_path_factory) -> dict[str, bytes]:
     return {"old": CHENGDU.read_bytes(), "new": modified.encode("utf-8")}
 
 
-def test_readers_during_reloads_see_old_or_new_never_a_mix(versions):
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_readers_during_reloads_see_old_or_new_never_a_mix(versions, isolation):
+    """With "process" the /sparql answers come from worker snapshots, which every load retires."""
     store = ox.Store()
     load_files(store, [CHENGDU, LINTONG])
-    app = create_app(Settings(timeout_s=10, allow_load=True, token=TOKEN), store=store)
+    app = create_app(Settings(timeout_s=10, allow_load=True, token=TOKEN, query_isolation=isolation), store=store)
     with serving(app) as url, httpx.Client(base_url=url, timeout=60) as http:
         def upload(version: str) -> None:
             response = http.post("/api/load", headers={"Authorization": f"Bearer {TOKEN}"},
@@ -116,7 +121,7 @@ def test_readers_during_reloads_see_old_or_new_never_a_mix(versions):
             stop.set()
             for thread in readers:
                 thread.join(timeout=60)
-        _record("reload_consistency", {"reloads": reloads, "answers": dict(seen), "mixed": len(mixed),
+        _record(f"reload_consistency_{isolation}", {"reloads": reloads, "answers": dict(seen), "mixed": len(mixed),
                                        "seconds": round(time.monotonic() - started, 1)})
         assert mixed == []
         assert seen["api old"] and seen["api new"] and seen["sparql old"] and seen["sparql new"], seen
@@ -196,9 +201,11 @@ def test_n_clients_mixing_questions_and_sparql_get_no_errors(loaded):
     assert figures["requests"] > 10 * CLIENTS
 
 
-@pytest.mark.parametrize("isolation", ["thread", "fork"])
+@pytest.mark.parametrize("isolation", ["process", "thread", "fork"])
 def test_a_runaway_query_neither_stops_the_others_nor_outlives_its_limit(loaded, isolation):
     limit = 2.0
+    gc.collect()  # earlier tests' apps: their pools' finalizers end their workers
+    earlier = set(_children())  # workers of pools still referenced
     with serving(create_app(Settings(timeout_s=limit, query_isolation=isolation), store=loaded)) as url:
         outcome: dict = {}
 
@@ -209,18 +216,39 @@ def test_a_runaway_query_neither_stops_the_others_nor_outlives_its_limit(loaded,
                 outcome.update(status=response.status_code, seconds=time.perf_counter() - started,
                                detail=response.json().get("detail", ""))
 
+        _hammer(url, 1.0, 4)       # a server that has been up a while: its query workers are forked already
         thread = threading.Thread(target=runaway)
         thread.start()
         others = _hammer(url, limit + 1.0, 4)
         thread.join()
-        children = _children() if isolation == "fork" else []
+        children = sorted(set(_children()) - earlier)
+        busy = _busy(children)
     _record(f"runaway_{isolation}", {"runaway_status": outcome["status"], "runaway_seconds": round(outcome["seconds"], 2),
-                                     "limit_s": limit, "others": others})
+                                     "limit_s": limit, "others": others, "children_after": len(children)})
     assert outcome["status"] == 503 and "time limit" in outcome["detail"]
     assert outcome["seconds"] < limit + 2.0          # answered at its limit (slack for a loaded 2-core CI)
     assert others["errors"] == 0 and others["requests"] > 10, others
     assert others["p95_ms"] < 1000 * limit, "the others waited for the runaway query"
-    assert children == [], "a forked query outlived its limit"
+    if isolation == "process":  # the pool's workers stay, idle, and no more of them than the query slots
+        assert len(children) <= SparqlSettings().max_concurrent_queries, children
+        assert busy == [], "a worker is still evaluating the runaway query"
+    else:
+        assert children == [], "a forked query outlived its limit"
+
+
+def _busy(pids: list[int], window_s: float = 0.5) -> list[int]:
+    """The processes among `pids` that used more than a fifth of a core over `window_s` (a runaway uses all of one)."""
+    def ticks(pid: int) -> int:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0
+        return int(fields[11]) + int(fields[12])  # utime + stime
+
+    before = {pid: ticks(pid) for pid in pids}
+    time.sleep(window_s)
+    per_second = os.sysconf("SC_CLK_TCK")
+    return [pid for pid in pids if ticks(pid) - before[pid] > 0.2 * window_s * per_second]
 
 
 def _children() -> list[int]:
