@@ -22,8 +22,8 @@ install: $(STAMP)
 run: $(STAMP)
 	DUTYGRAPH_LOCAL_UPLOADS=1 $(VENV)/bin/dutygraph serve --store $(STORE) --host 127.0.0.1 --port $(PORT) --load-samples-if-empty
 
-## set up and run the whole test suite
-test: $(STAMP)
+## set up and run the whole test suite: lint and type checks first (make lint), then pytest
+test: lint
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 ## lint (ruff) and type checks (mypy, untyped bodies included; see .ci/typecheck.py), rules in pyproject.toml

@@ -242,7 +242,7 @@ def _all_tasks(store: ox.Store, plans: list[str] | None = None) -> list[dict[str
     return [task for plan in (plans if plans is not None else _plan_ids(store)) for task in list_tasks(store, plan=plan)]
 
 
-def cross_plan_inputs(store: ox.Store, skip: set[str] = frozenset()) -> list[dict[str, Any]]:
+def cross_plan_inputs(store: ox.Store, skip: frozenset[str] | set[str] = frozenset()) -> list[dict[str, Any]]:
     """The duties as alignment and centrality read them (id, plan and its jurisdiction, kind, texts, facility
     labels, concrete departments and their functions), from five queries over the whole store instead of the full listing plan by plan;
     plans in `skip` are left out. Ordered like list_tasks: plan, first line, kind, number."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +27,11 @@ def brief(task: Mapping[str, Any] | None, task_id: str | None = None, prefix: st
             f"{prefix}deadline": (task.get("deadline") or {}).get("raw")}
 
 
-def in_plans(task_id: str | None, plans: set[str] | None) -> bool:
+def in_plans(task_id: str | None, plans: AbstractSet[str] | None) -> bool:
     return plans is None or plan_of_task(task_id or "") in plans
 
 
-def orphan_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: set[str] | None,
+def orphan_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: AbstractSet[str] | None,
                 titles: Mapping[str, str]) -> list[dict[str, Any]]:
     """One row per orphaned duty (its text, lead, deadline, collective units, reason codes), then one per
     plan-level gap (what is missing, and the duties that show it)."""
@@ -55,7 +56,7 @@ def orphan_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: set[str
     return rows
 
 
-def duplicate_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: set[str] | None) -> list[dict[str, Any]]:
+def duplicate_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: AbstractSet[str] | None) -> list[dict[str, Any]]:
     """One row per pair, both texts; `confidence` read from the finding's confidence or score (either field,
     whichever the duplicates report gives). A family of more than two duties keeps the rest in `others`."""
     rows = []
@@ -77,14 +78,14 @@ def quoted(evidence: str) -> str:
     return evidence[start:] if start >= 0 else evidence
 
 
-def dependency_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: set[str] | None) -> list[dict[str, Any]]:
+def dependency_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: AbstractSet[str] | None) -> list[dict[str, Any]]:
     return [{**brief(tasks.get(d["from"]), d["from"], "from_"), **brief(tasks.get(d["to"]), d["to"], "to_"),
              "plan": plan_of_task(d["from"]), "plan_title": (tasks.get(d["from"]) or {}).get("plan", {}).get("title"),
              "kind": d.get("kind"), "evidence": d.get("evidence") or "", "score": d.get("score")}
             for d in items if in_plans(d["from"], plans)]
 
 
-def alignment_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: set[str] | None) -> list[dict[str, Any]]:
+def alignment_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: AbstractSet[str] | None) -> list[dict[str, Any]]:
     """One row per (duty, corresponding duty of another plan), with the rank of the correspondence."""
     rows = []
     for item in items:
@@ -97,7 +98,7 @@ def alignment_rows(items: Iterable[Mapping[str, Any]], tasks: Tasks, plans: set[
 
 
 def centrality_rows(items: Iterable[Mapping[str, Any]], departments: Mapping[str, Mapping[str, Any]],
-                    plans: set[str] | None) -> list[dict[str, Any]]:
+                    plans: AbstractSet[str] | None) -> list[dict[str, Any]]:
     """Departments with duties in the chosen plans; centrality is measured in each department's own
     government's network (`jurisdiction`, `rank` within it)."""
     rows = []

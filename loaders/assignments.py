@@ -67,8 +67,8 @@ class Roles:
         """Two brackets (or a bracket and the key lines below it) of one duty."""
         def join(a: str, b: str) -> str:
             return f"{a}、{b}" if a and b else a or b
-        return Roles(*(join(getattr(self, f), getattr(other, f)) for f in ("lead", "support", "units", "persons", "deadline")),
-                     written="；".join(w for w in (self.written, other.written) if w))
+        joined = {f: join(getattr(self, f), getattr(other, f)) for f in ("lead", "support", "units", "persons", "deadline")}
+        return Roles(**joined, written="；".join(w for w in (self.written, other.written) if w))
 
 
 @dataclass(frozen=True)

@@ -83,4 +83,4 @@ def _rows(table: DocxTable, first_line: int) -> list[TableRow]:
 
 
 def _paragraphs(tc: CT_Tc) -> list[Paragraph]:
-    return [Paragraph(p, None) for p in tc.iter(qn("w:p"))]
+    return [Paragraph(p, None) for p in tc.iter(qn("w:p"))]  # type: ignore[arg-type]  # text only: no story part needed

@@ -95,7 +95,7 @@ def _column_left_edges(boxes: list[list[tuple[float, float, float, float] | None
     width = max((len(r) for r in boxes), default=0)
     edges = []
     for col in range(width):
-        xs = [r[col][0] for r in boxes if col < len(r) and r[col] is not None]
+        xs = [box[0] for r in boxes if col < len(r) and (box := r[col]) is not None]
         edges.append(min(xs) if xs else float("inf"))
     return edges
 

@@ -222,16 +222,16 @@ def _row_to_task(row: _Row, kind: str, file: str, unit_role: str = "units") -> T
         else:
             text_parts.append(content)
     units_raw = "".join(unit_parts)
-    units = split_units(units_raw)
+    unit_list = split_units(units_raw)
     deadline_raw = "".join(deadline_parts)
     return TaskRecord(
         kind=kind,
         number=row.number,
         text="".join(text_parts),
         section=row.section if kind == "task" else None,
-        departments=units.departments,
-        collective_units=units.collective_units,
-        open_ended=units.open_ended,
+        departments=unit_list.departments,
+        collective_units=unit_list.collective_units,
+        open_ended=unit_list.open_ended,
         units_raw=units_raw,
         deadline=parse_deadline(deadline_raw) if deadline_raw else None,
         file=file,

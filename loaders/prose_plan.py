@@ -121,8 +121,8 @@ def _trailing_units(text: str) -> tuple[str, _Units] | None:
         body = peeled[0].rstrip()
     if not (found.get("lead") or found.get("units")):
         return None
-    roles = [found.get(role, "") for role in ("lead", "support", "units", "deadline")]
-    units = _Units(*roles, written="；".join(written))
+    roles = {role: found.get(role, "") for role in ("lead", "support", "units", "deadline")}
+    units = _Units(**roles, written="；".join(written))
     return body, units
 
 

@@ -76,7 +76,7 @@ def header_span(lines: list[str]) -> tuple[int, int, list[str], bool] | None:
             continue
         words = _segment(compact)
         meanings = _meanings(words) if words else None
-        if meanings and len(words) >= 2:
+        if meanings and words and len(words) >= 2:
             return index, index + 1, meanings, False
         if words and len(words) == 1 or not words and len(compact) <= 6 and header_meaning(compact):   # 任务项
             found = _header_run(lines, index, compact)
@@ -124,7 +124,10 @@ def _rejoin(run: list[str]) -> list[str]:
 def looks_like(text: str) -> bool:
     lines = text.split("\n")
     found = find_header(lines)
-    return bool(found) and any(_is_units(cell) for line in lines[found[0]: found[0] + 60] for cell in _cells(line, found[2]))
+    if found is None:
+        return False
+    start, _, spaced = found
+    return any(_is_units(cell) for line in lines[start: start + 60] for cell in _cells(line, spaced))
 
 
 def _cells(line: str, one_per_line: bool) -> list[str]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -12,7 +11,8 @@ from dutygraph.loaders import LAYOUTS, LoadError
 from . import output
 from .settings import SAMPLES_DIR, SERVE_DEFAULTS, Settings, SettingsError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False, help="dutygraph: duty-allocation tables as a knowledge graph.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+                  help="dutygraph: duty-allocation tables as a knowledge graph.")
 
 StoreOpt = typer.Option(None, "--store", help="Store folder (else $DUTYGRAPH_STORE, else ~/.local/share/dutygraph/store).")
 FormatOpt = typer.Option("table", "--format", "-f", help="json | csv | table")
@@ -23,7 +23,7 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _open(store: Optional[str]):
+def _open(store: str | None):
     from dutygraph.graph.store import open_store
 
     where = _store_shown(store)
@@ -35,7 +35,7 @@ def _open(store: Optional[str]):
     return db
 
 
-def _store_shown(store: Optional[str]) -> str:
+def _store_shown(store: str | None) -> str:
     """The store a command uses as a person should see it: the absolute folder (a newcomer's `load` and `make run`
     must name the same one), or the engine's URL without any password in it."""
     import os
@@ -72,7 +72,7 @@ VocabOpt = typer.Option(None, "--vocab", metavar="FILE",
                         help="Override vocabulary (Turtle, see ontology/overrides.ttl); also $DUTYGRAPH_VOCAB=FILE[:FILE…].")
 
 
-def _use_vocab(files: Optional[list[Path]]) -> None:
+def _use_vocab(files: list[Path] | None) -> None:
     """Put --vocab files before $DUTYGRAPH_VOCAB's and read them now, so a bad file is a clean error."""
     import os
 
@@ -89,10 +89,10 @@ def _use_vocab(files: Optional[list[Path]]) -> None:
 @app.command()
 def load(
     paths: list[Path] = typer.Argument(..., help="Documents or folders (searched recursively for .txt .tsv .csv .docx .xlsx .pdf)."),
-    store: Optional[str] = StoreOpt,
-    layout: Optional[str] = typer.Option(None, "--format", help=f"Force a layout: {', '.join(LAYOUTS)} (Office files are read by suffix)."),
+    store: str | None = StoreOpt,
+    layout: str | None = typer.Option(None, "--format", help=f"Force a layout: {', '.join(LAYOUTS)} (Office files are read by suffix)."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Load the good files and list the bad ones (default: all or nothing)."),
-    graph: Optional[str] = typer.Option(
+    graph: str | None = typer.Option(
         None, "--graph", metavar="IRI",
         help="Put the triples of the RDF files given into this named graph (replacing it) instead of …/graph/file/<name>. "
              "Only when every path is an RDF file; an absolute http(s) IRI, not one of dutygraph's own graphs "
@@ -104,7 +104,7 @@ def load(
              "and collective units, responsible persons, deadline and warnings. Stores nothing and does not open the store."),
     output: str = typer.Option(
         "text", "--output", help="With --dry-run: text (a readable listing) or json (the same as JSON, one object per document)."),
-    vocab: Optional[list[Path]] = VocabOpt,
+    vocab: list[Path] | None = VocabOpt,
 ) -> None:
     """Load documents into the store. All or nothing: if any file fails, the store is left unchanged
     (unless --skip-bad). RDF files (.ttl .nt .nq .trig .jsonld .rdf) go into their own named graph
@@ -155,7 +155,7 @@ def load(
             raise typer.Exit(1)
 
 
-def _dry_run(paths: list[Path], layout: Optional[str], output: str) -> None:
+def _dry_run(paths: list[Path], layout: str | None, output: str) -> None:
     """`load --dry-run`: the library's preview of every document, as text or JSON; exit 1 if one cannot be read."""
     import json
 
@@ -210,9 +210,9 @@ def _write_rdf(db, payloads, files: int) -> None:
 
 @app.command()
 def tasks(
-    store: Optional[str] = StoreOpt,
-    plan: Optional[str] = typer.Option(None, "--plan", help="Plan id (the file stem)."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="task | measure | schedule"),
+    store: str | None = StoreOpt,
+    plan: str | None = typer.Option(None, "--plan", help="Plan id (the file stem)."),
+    kind: str | None = typer.Option(None, "--kind", help="task | measure | schedule"),
     fmt: str = FormatOpt,
 ) -> None:
     """List duties (the task JSON contract)."""
@@ -225,7 +225,7 @@ def tasks(
 @app.command()
 def query(
     sparql: str = typer.Argument(..., help="A SPARQL SELECT/ASK/CONSTRUCT query (or @file.rq)."),
-    store: Optional[str] = StoreOpt,
+    store: str | None = StoreOpt,
     fmt: str = FormatOpt,
 ) -> None:
     """Run a read-only SPARQL query: over the FROM / FROM NAMED graphs it names, else over all graphs (their union), as /sparql does."""
@@ -241,7 +241,7 @@ def query(
 
 @app.command()
 def export(
-    store: Optional[str] = StoreOpt,
+    store: str | None = StoreOpt,
     fmt: str = typer.Option("ttl", "--format", "-f", help="ttl | nt | jsonld | nq | trig"),
     out: Path = typer.Option(..., "-o", "--output", help="File to write."),
 ) -> None:
@@ -256,7 +256,7 @@ def export(
 
 
 @app.command()
-def stats(store: Optional[str] = StoreOpt, fmt: str = FormatOpt) -> None:
+def stats(store: str | None = StoreOpt, fmt: str = FormatOpt) -> None:
     """Plans in the store and their duties by kind."""
     from dutygraph.graph.queries import select
 
@@ -264,7 +264,7 @@ def stats(store: Optional[str] = StoreOpt, fmt: str = FormatOpt) -> None:
 
 
 @app.command()
-def departments(store: Optional[str] = StoreOpt, fmt: str = FormatOpt) -> None:
+def departments(store: str | None = StoreOpt, fmt: str = FormatOpt) -> None:
     """Departments and collective units, each with the duties naming it."""
     from dutygraph.graph.listings import departments as listing
 
@@ -273,7 +273,7 @@ def departments(store: Optional[str] = StoreOpt, fmt: str = FormatOpt) -> None:
 
 
 @app.command()
-def facilities(store: Optional[str] = StoreOpt, fmt: str = FormatOpt) -> None:
+def facilities(store: str | None = StoreOpt, fmt: str = FormatOpt) -> None:
     """Facility and hazard types the duties concern, each with its duties."""
     from dutygraph.graph.listings import facility_types
 
@@ -282,7 +282,7 @@ def facilities(store: Optional[str] = StoreOpt, fmt: str = FormatOpt) -> None:
 
 
 @app.command()
-def regulations(store: Optional[str] = StoreOpt, fmt: str = FormatOpt) -> None:
+def regulations(store: str | None = StoreOpt, fmt: str = FormatOpt) -> None:
     """Regulations and documents cited, each with the citing duties."""
     from dutygraph.graph.listings import regulations as listing
 
@@ -291,7 +291,7 @@ def regulations(store: Optional[str] = StoreOpt, fmt: str = FormatOpt) -> None:
 
 
 @app.command()
-def indicators(store: Optional[str] = StoreOpt, plan: Optional[str] = typer.Option(None, "--plan"), fmt: str = FormatOpt) -> None:
+def indicators(store: str | None = StoreOpt, plan: str | None = typer.Option(None, "--plan"), fmt: str = FormatOpt) -> None:
     """Quantitative targets (metric, comparator, value, unit, source phrase) with their duty."""
     from dutygraph.graph.listings import indicators as listing
 
@@ -306,21 +306,21 @@ def _count_tasks(item: dict) -> dict:
 @app.command()
 def report(
     name: str = typer.Argument(..., help="shared-facilities | orphans | duplicates | dependencies | alignments | centrality"),
-    store: Optional[str] = StoreOpt,
+    store: str | None = StoreOpt,
     fmt: str = typer.Option("json", "--format", "-f", help="json | csv | xlsx | table"),
-    out: Optional[Path] = typer.Option(None, "-o", "--output", help="File for xlsx (or any format)."),
-    facility: Optional[str] = typer.Option(None, "--facility", help="shared-facilities: one facility type IRI."),
-    department: Optional[str] = typer.Option(None, "--department", help="shared-facilities: department name or IRI."),
-    min_departments: Optional[int] = typer.Option(None, "--min-departments"),
-    plan: Optional[str] = typer.Option(None, "--plan", help="shared-facilities: one plan id (sharing within it)."),
-    reason: Optional[str] = typer.Option(None, "--reason", help="orphans: one reason code."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="duplicates: duplicate|overlap|restates|parallel; dependencies: a kind."),
-    min_score: Optional[float] = typer.Option(None, "--min-score"),
-    by: Optional[str] = typer.Option(None, "--by", help="shared-facilities: department (pairs within a plan) | function "
+    out: Path | None = typer.Option(None, "-o", "--output", help="File for xlsx (or any format)."),
+    facility: str | None = typer.Option(None, "--facility", help="shared-facilities: one facility type IRI."),
+    department: str | None = typer.Option(None, "--department", help="shared-facilities: department name or IRI."),
+    min_departments: int | None = typer.Option(None, "--min-departments"),
+    plan: str | None = typer.Option(None, "--plan", help="shared-facilities: one plan id (sharing within it)."),
+    reason: str | None = typer.Option(None, "--reason", help="orphans: one reason code."),
+    kind: str | None = typer.Option(None, "--kind", help="duplicates: duplicate|overlap|restates|parallel; dependencies: a kind."),
+    min_score: float | None = typer.Option(None, "--min-score"),
+    by: str | None = typer.Option(None, "--by", help="shared-facilities: department (pairs within a plan) | function "
                                                        "(across governments)."),
-    min_governments: Optional[int] = typer.Option(None, "--min-governments", help="shared-facilities --by function."),
-    scope: Optional[str] = typer.Option(None, "--scope", help="centrality: plan (ranked within each government) | function."),
-    jurisdiction: Optional[str] = typer.Option(None, "--jurisdiction", help="centrality: one government, e.g. 成都市."),
+    min_governments: int | None = typer.Option(None, "--min-governments", help="shared-facilities --by function."),
+    scope: str | None = typer.Option(None, "--scope", help="centrality: plan (ranked within each government) | function."),
+    jurisdiction: str | None = typer.Option(None, "--jurisdiction", help="centrality: one government, e.g. 成都市."),
 ) -> None:
     """Analysis reports (same JSON as the API). Governments are compared by function, never pooled."""
     from dutygraph.graph.reports import report as run
@@ -343,7 +343,7 @@ def report(
 
 
 @app.command()
-def analyse(store: Optional[str] = StoreOpt) -> None:
+def analyse(store: str | None = StoreOpt) -> None:
     """Re-run every analysis over the store and replace the analysis graph."""
     from dutygraph.graph.analysis import run_analysis
 
@@ -358,11 +358,11 @@ def dismiss(
     target: list[str] = typer.Argument(..., metavar="FINDING_OR_TASKS",
                                        help="The finding's IRI (`finding` in `report duplicates`), or its duties "
                                             "(IRIs, or plan/kind/number such as chengdu_task_table/task/205)."),
-    reason: Optional[str] = typer.Option(None, "--reason", help="Why it is not a problem (required unless --undo)."),
-    by: Optional[str] = typer.Option(None, "--by", help="Who dismisses it (default: $USER)."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="The finding's kind, when its duties make up several."),
+    reason: str | None = typer.Option(None, "--reason", help="Why it is not a problem (required unless --undo)."),
+    by: str | None = typer.Option(None, "--by", help="Who dismisses it (default: $USER)."),
+    kind: str | None = typer.Option(None, "--kind", help="The finding's kind, when its duties make up several."),
     undo: bool = typer.Option(False, "--undo", help="Withdraw the dismissal instead."),
-    store: Optional[str] = StoreOpt,
+    store: str | None = StoreOpt,
 ) -> None:
     """Dismiss a finding with a reason, kept across reloads (prints the same JSON as POST /api/findings/dismiss)."""
     import os
@@ -406,10 +406,10 @@ app.add_typer(vocab_app, name="vocab")
 
 
 @vocab_app.command("candidates")
-def vocab_candidates(store: Optional[str] = StoreOpt, fmt: str = FormatOpt,
+def vocab_candidates(store: str | None = StoreOpt, fmt: str = FormatOpt,
                      min_count: int = typer.Option(2, "--min-count", help="Least number of duties for a term."),
-                     kind: Optional[str] = typer.Option(None, "--kind", help="unit | regulation | term (default: all)."),
-                     vocab: Optional[list[Path]] = VocabOpt) -> None:
+                     kind: str | None = typer.Option(None, "--kind", help="unit | regulation | term (default: all)."),
+                     vocab: list[Path] | None = VocabOpt) -> None:
     """Units understood only from their names (guessed function, level, confidence, the duties and documents
     naming them; least sure first), cited regulations and frequent terms the vocabularies do not cover yet."""
     from dutygraph.graph.candidates import KINDS, candidates
@@ -425,7 +425,7 @@ def vocab_candidates(store: Optional[str] = StoreOpt, fmt: str = FormatOpt,
 def vocab_classify(names: list[str] = typer.Argument(..., help="Unit names as a document writes them."),
                    jurisdiction: str = typer.Option("", "--jurisdiction", help="The issuing government, e.g. 广州市."),
                    level: str = typer.Option("", "--level", help="The issuer's level (市, 区, 县 …) for names without a place."),
-                   fmt: str = FormatOpt, vocab: Optional[list[Path]] = VocabOpt) -> None:
+                   fmt: str = FormatOpt, vocab: list[Path] | None = VocabOpt) -> None:
     """How names would be understood at load: the node each resolves to, its function(s), family, level,
     jurisdiction and confidence. Use it to check an override file before loading again."""
     from dutygraph.graph.candidates import classify_names
@@ -437,13 +437,13 @@ def vocab_classify(names: list[str] = typer.Argument(..., help="Unit names as a 
 
 @app.command()
 def viz(
-    store: Optional[str] = StoreOpt,
-    focus: Optional[str] = typer.Option(None, "--focus", help="Department, facility type or task (name or IRI)."),
-    view: Optional[str] = typer.Option(None, "--view", help="start | all | focus | sharing | quality | dependencies"),
+    store: str | None = StoreOpt,
+    focus: str | None = typer.Option(None, "--focus", help="Department, facility type or task (name or IRI)."),
+    view: str | None = typer.Option(None, "--view", help="start | all | focus | sharing | quality | dependencies"),
     depth: int = typer.Option(1, "--depth", min=1, max=3),
-    plan: Optional[str] = typer.Option(None, "--plan"),
-    function: Optional[str] = typer.Option(None, "--function", help="Department function or family (应急管理, 安全应急)."),
-    facility: Optional[str] = typer.Option(None, "--facility", help="Facility type (燃气管网); narrower types included."),
+    plan: str | None = typer.Option(None, "--plan"),
+    function: str | None = typer.Option(None, "--function", help="Department function or family (应急管理, 安全应急)."),
+    facility: str | None = typer.Option(None, "--facility", help="Facility type (燃气管网); narrower types included."),
     edges: list[str] = typer.Option([], "--edges", help="Edge kinds to keep (repeat or comma-separate): lead, concerns …"),
     out: Path = typer.Option(..., "-o", "--output", help="HTML file that opens from disk (no server, no CDN)."),
 ) -> None:
@@ -470,29 +470,29 @@ def _knob(name: str) -> str:
 
 @app.command()
 def serve(
-    store: Optional[str] = typer.Option(None, "--store", help=_knob("store")),
-    host: Optional[str] = typer.Option(None, "--host", help=_knob("host")),
-    port: Optional[int] = typer.Option(None, "--port", help=_knob("port")),
-    workers: Optional[int] = typer.Option(None, "--workers", help=_knob("workers")),
-    samples: Optional[bool] = typer.Option(None, "--load-samples-if-empty", is_flag=True, flag_value=True, help=_knob("samples_dir")),
-    allow_update: Optional[bool] = typer.Option(None, "--allow-update", is_flag=True, flag_value=True, help=_knob("allow_update")),
-    allow_load: Optional[bool] = typer.Option(None, "--allow-load", is_flag=True, flag_value=True, help=_knob("allow_load")),
-    token: Optional[str] = typer.Option(None, "--token", help=_knob("token")),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help=_knob("timeout_s")),
-    max_rows: Optional[int] = typer.Option(None, "--max-rows", help=_knob("max_rows")),
-    max_concurrent_queries: Optional[int] = typer.Option(None, "--max-concurrent-queries", help=_knob("max_concurrent_queries")),
+    store: str | None = typer.Option(None, "--store", help=_knob("store")),
+    host: str | None = typer.Option(None, "--host", help=_knob("host")),
+    port: int | None = typer.Option(None, "--port", help=_knob("port")),
+    workers: int | None = typer.Option(None, "--workers", help=_knob("workers")),
+    samples: bool | None = typer.Option(None, "--load-samples-if-empty", is_flag=True, flag_value=True, help=_knob("samples_dir")),
+    allow_update: bool | None = typer.Option(None, "--allow-update", is_flag=True, flag_value=True, help=_knob("allow_update")),
+    allow_load: bool | None = typer.Option(None, "--allow-load", is_flag=True, flag_value=True, help=_knob("allow_load")),
+    token: str | None = typer.Option(None, "--token", help=_knob("token")),
+    timeout: float | None = typer.Option(None, "--timeout", help=_knob("timeout_s")),
+    max_rows: int | None = typer.Option(None, "--max-rows", help=_knob("max_rows")),
+    max_concurrent_queries: int | None = typer.Option(None, "--max-concurrent-queries", help=_knob("max_concurrent_queries")),
     cors_origin: list[str] = typer.Option([], "--cors-origin", help=_knob("cors_origins")),
-    max_body_bytes: Optional[int] = typer.Option(None, "--max-body-bytes", help=_knob("max_body_bytes")),
-    max_upload_bytes: Optional[int] = typer.Option(None, "--max-upload-bytes", help=_knob("max_upload_bytes")),
-    query_isolation: Optional[str] = typer.Option(None, "--query-isolation", help=_knob("query_isolation")),
-    query_memory_mb: Optional[int] = typer.Option(None, "--query-memory-mb", metavar="N", help=_knob("query_memory_mb")),
+    max_body_bytes: int | None = typer.Option(None, "--max-body-bytes", help=_knob("max_body_bytes")),
+    max_upload_bytes: int | None = typer.Option(None, "--max-upload-bytes", help=_knob("max_upload_bytes")),
+    query_isolation: str | None = typer.Option(None, "--query-isolation", help=_knob("query_isolation")),
+    query_memory_mb: int | None = typer.Option(None, "--query-memory-mb", metavar="N", help=_knob("query_memory_mb")),
     service_allow: list[str] = typer.Option([], "--service-allow", metavar="URL", help=_knob("service_allowlist")),
     load_allow: list[str] = typer.Option([], "--load-allow", metavar="PREFIX", help=_knob("load_allowlist")),
-    cache: Optional[bool] = typer.Option(None, "--cache/--no-cache", help=_knob("cache")),
-    warm: Optional[bool] = typer.Option(None, "--warm/--no-warm", help=_knob("warm")),
-    cache_mb: Optional[int] = typer.Option(None, "--cache-mb", help=_knob("cache_mb")),
-    local_uploads: Optional[bool] = typer.Option(None, "--local-uploads", is_flag=True, flag_value=True, help=_knob("local_uploads")),
-    preview_minutes: Optional[float] = typer.Option(None, "--preview-minutes", help=_knob("preview_minutes")),
+    cache: bool | None = typer.Option(None, "--cache/--no-cache", help=_knob("cache")),
+    warm: bool | None = typer.Option(None, "--warm/--no-warm", help=_knob("warm")),
+    cache_mb: int | None = typer.Option(None, "--cache-mb", help=_knob("cache_mb")),
+    local_uploads: bool | None = typer.Option(None, "--local-uploads", is_flag=True, flag_value=True, help=_knob("local_uploads")),
+    preview_minutes: float | None = typer.Option(None, "--preview-minutes", help=_knob("preview_minutes")),
 ) -> None:
     """Serve the HTTP API, the SPARQL endpoint and the pages. Every option can also be set by its DUTYGRAPH_*
     variable (the option wins); unsafe combinations are refused before anything starts (docs/DEPLOY.md)."""

@@ -183,7 +183,7 @@ def _limit_memory(budget_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
 
 
-def _worker_main(handler: Callable[[Any], Any], probe: Callable[[], None], receive_fd: int, send_fd: int,
+def _worker_main(handler: Callable[[Any], Any], probe: Callable[[], object], receive_fd: int, send_fd: int,
                  budget_mb: int) -> None:
     """The forked worker: answer framed, pickled jobs until the server closes the pipe. Never returns."""
     try:

@@ -170,7 +170,7 @@ class Settings(BaseModel):
             return dict(cls.model_validate_json(env[SETTINGS_ENV]))
         values: dict[str, Any] = {}
         for name, info in cls.model_fields.items():
-            raw = env.get(info.json_schema_extra["env"])  # type: ignore[index]
+            raw = env.get(str(info.json_schema_extra["env"]))  # type: ignore[index]
             if raw:
                 values[name] = tuple(raw.replace(",", " ").split()) if name.endswith(("origins", "allowlist")) else raw
         return values

@@ -44,8 +44,7 @@ from dutygraph.service.answer_cache import AnswerCache
 from dutygraph.service.query_guard import _TOKEN as _GUARD_TOKEN  # the guard's lexer: its token positions
 from dutygraph.service.query_guard import QueryLimits, QueryRefused, check_query, check_update
 from dutygraph.service.query_pool import PoolBusy, QueryPool, StoreFence, WorkerCrashed, WorkerOutOfMemory, WorkerTimeout, run_forked
-from dutygraph.service.settings import (Settings, check_isolation, check_load_allowlist, check_query_limits,
-                                        check_write_token, isolation_for)
+from dutygraph.service.settings import Settings, check_isolation, check_load_allowlist, check_query_limits, check_write_token, isolation_for
 from dutygraph.service.writes import WritePath
 
 log = logging.getLogger(__name__)

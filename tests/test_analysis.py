@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import CD, GOLD, LT, t
+
 from dutygraph.graph import namespaces as ns
 from dutygraph.graph import reports
 from dutygraph.graph.evaluation import analysis_scores
+
 
 @pytest.fixture(scope="module")
 def scores(loaded_store):
@@ -125,10 +126,10 @@ def test_results_are_in_the_store_as_rdf(loaded_store):
 def test_loading_one_plan_reanalyses_only_that_plan():
     """Re-loading Lintong leaves Chengdu's per-plan results as they were (same quads) and recomputes the
     cross-plan graph; `dutygraph analyse` from scratch gives the same store as the loads."""
+    from conftest import CHENGDU, LINTONG
+
     from dutygraph.graph.analysis import ANALYSIS_GRAPH, alignment_graph, plan_analysis_graph, run_analysis
     from dutygraph.graph.load import load_files
-
-    from conftest import CHENGDU, LINTONG
 
     store = ox.Store()
     load_files(store, [CHENGDU])
@@ -150,11 +151,11 @@ def test_loading_one_plan_reanalyses_only_that_plan():
 def test_reanalysis_writes_only_changed_graphs():
     """Recomputed findings of an unchanged plan are no change; findings that differ (one triple fewer)
     make exactly that graph be written, with a new digest."""
+    from conftest import CHENGDU, LINTONG
+
     from dutygraph.graph.analysis import AnalysisResult, _all_tasks, changed, plan_findings
     from dutygraph.graph.load import load_files
     from dutygraph.graph.store import GraphPayload
-
-    from conftest import CHENGDU, LINTONG
 
     store = ox.Store()
     load_files(store, [CHENGDU, LINTONG])

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import CHENGDU, LINTONG
-from dutygraph.graph import load, store as store_module
+
+from dutygraph.graph import load
+from dutygraph.graph import store as store_module
 from dutygraph.graph.load import load_files
 from dutygraph.graph.store import JOURNAL_GRAPH, STAGING_PREFIX, GraphPayload, bulk_replace, named_graphs
 

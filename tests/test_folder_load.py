@@ -15,11 +15,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from conftest import CHENGDU, LINTONG
+from test_office_formats import CHENGDU_HEADER, CHENGDU_TITLE, LINTONG_HEADER, LINTONG_TITLE, build_docx, build_pdf, chengdu_rows, lintong_rows
+
 from dutygraph.graph.load import document_paths, read_all, read_folder
 from dutygraph.loaders import LoadError
-from test_office_formats import CHENGDU_HEADER, CHENGDU_TITLE, LINTONG_HEADER, LINTONG_TITLE, build_docx, build_pdf, chengdu_rows, lintong_rows
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import ARTIFACTS, CHENGDU, LINTONG
+
 from dutygraph.graph.load import load_files
 from dutygraph.graph.store import JOURNAL_GRAPH, STAGING_PREFIX, open_store
 
