@@ -15,8 +15,15 @@ character bigrams weighted by their rarity among the plan's clauses, after phras
 dropped, so 积极推进安全生产标准化建设 is found inside a longer sentence. A contained clause still orders
 something else when the action class differs (neither kind), or when the objects are disjoint, a template
 slot is filled with another object, phase (启动 / 完成) or document (对总体规划 / 对…发展规划): then the pair is
-parallel, with the slot. Whole statements alike but for their objects are parallel too. Candidates come from
-sparse TF-IDF top-k (over clauses and over statements), never all pairs."""
+parallel, with the slot. Whole statements alike but for their objects are parallel too.
+
+Paraphrases the characters miss are compared on words (jieba with the facility vocabulary): verbs as their
+action class, facility labels as their concept, documents as their kind, graph/paraphrases.py's rewrites
+applied (推行…楼长制度 = 配备楼长, 两客一危 = 客运车辆 + 危险货物运输车辆). Such a match needs a shared action and a
+shared facility, and only ever reports an overlap: wording alike once normalised says nothing about a template.
+A schedule milestone (全面完成…普查辨识建档工作) is matched to its task more loosely, and a phase word makes no
+slot across kinds. Candidates come from sparse TF-IDF top-k (over clause bigrams, clause words and
+statements) and from small blocks of clauses sharing an action and a document kind, never all pairs."""
 from __future__ import annotations
 
 import difflib
@@ -28,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .paraphrases import PHASE_WORDS, PHASES, PHRASING_WORDS, PRODUCT_TYPES, TEXT_EXPANSIONS, Slots, different_kinds, is_object, slots, task_objects
+from .paraphrases import PHASE_WORDS, PHASES, PHRASING_WORDS, PRODUCT_TYPES, Slots, different_kinds, is_object, rewrite, slots, task_objects
 from .textsim import content_tokens, tfidf_matrix, top_k_pairs
 
 CONTAINMENT = 0.65          # weighted share of the smaller clause's bigrams found in the other
@@ -44,7 +51,13 @@ MIN_BIGRAMS = 5             # shorter clauses say too little to decide on
 PART_MIN_CHARS = 7          # a comma part is compared on its own from this many characters
 REQUIREMENT_DISCOUNT = 0.9  # confidence of a match that rests on a requirement clause
 TEMPLATE_COSINE = 0.45      # whole statements this alike, with another object, are one template
+WORD_CONTAINMENT = 0.7      # weighted share of the smaller clause's normalised words found in the other
+MILESTONE_CONTAINMENT = 0.6  # … for a schedule item and a task or measure
+MILESTONE_BLOCK = 40        # clauses sharing one action and one document kind or facility, at most
 TEMPLATE_WORDING = 0.85     # … or this alike once their object words are left out
+# Governing verbs that say an order exists, not which (明确职责 / 落实职责, 建立队伍 / 组建队伍): left out of
+# the word comparison, like the phrasing words.
+GOVERNING_WORDS = frozenset("明确 落实 建立 健全 完善 构建 推动 推进 实施 开展 强化 加强 组建 提升 统筹 探索 初步".split())
 KIND_ORDER = {"task": 0, "measure": 1, "schedule": 2}
 
 _ITEM = re.compile(r"(?:\d{1,2}\s*[.．、﹒](?!\d)|[（(]\d{1,2}[）)])")
@@ -123,8 +136,7 @@ def clauses(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def _han(text: str) -> str:
-    for short, full in TEXT_EXPANSIONS.items():
-        text = text.replace(short, full)
+    text = rewrite(text)
     return "".join(_HAN.findall(_PHRASING.sub("", text)))
 
 
@@ -212,6 +224,12 @@ class _Comparison:
             (min(a, b), max(a, b)): score for a, b, score in top_k_pairs(matrix, matrix, k=CANDIDATES_PER_CLAUSE,
                                                                          threshold=CANDIDATE_COSINE)
             if clauses_[a].owner != clauses_[b].owner}
+        self.words = [_words(c.text) for c in clauses_]
+        wdf = Counter(w for ws in self.words for w in ws)
+        self.word_idf = {w: math.log((1 + n) / (1 + d)) + 0.05 for w, d in wdf.items()}
+        self.word_total = [self.word_weight(ws) for ws in self.words]
+        for pair in self._word_pairs() + self._milestone_pairs():
+            cosine.setdefault(pair, 0.0)      # a candidate, but no evidence of a copy
         self.candidates = sorted(cosine)
         self.close = [pair for pair, score in cosine.items() if score >= COPY_COSINE]
         self.total = [self.weight(c.grams) for c in clauses_]
@@ -239,6 +257,69 @@ class _Comparison:
                 copies[b].add(self.clauses[a].owner)
         return copies
 
+    def _word_pairs(self) -> list[tuple[int, int]]:
+        """Clause pairs alike on normalised words (TF-IDF top-k), for the paraphrases bigrams do not rank."""
+        if not self.clauses:
+            return []
+        matrix = tfidf_matrix([sorted(ws) for ws in self.words], max_df=0.3)
+        return [(min(a, b), max(a, b)) for a, b, _ in top_k_pairs(matrix, matrix, k=CANDIDATES_PER_CLAUSE,
+                                                                  threshold=CANDIDATE_COSINE)
+                if self.clauses[a].owner != self.clauses[b].owner]
+
+    def _milestone_pairs(self) -> list[tuple[int, int]]:
+        """Schedule clauses with the task and measure clauses that order the same action on the same kind of
+        document or object (全面启动…标准规范制修订工作 / 制修订…管理办法，完善…技术标准): a milestone is too short
+        for TF-IDF to rank its task among the nearest. Blocks larger than MILESTONE_BLOCK say nothing."""
+        blocks: dict[str, list[int]] = {}
+        for k, words in enumerate(self.words):
+            actions = sorted(w for w in words if w.startswith("#"))
+            things = sorted(w for w in words if w.startswith(("$", "@")))
+            for key in {f"{a}{t}" for a in actions for t in things}:
+                blocks.setdefault(key, []).append(k)
+        out = set()
+        for key in sorted(blocks):
+            members = blocks[key]
+            if len(members) > MILESTONE_BLOCK:
+                continue
+            milestones = [k for k in members if self.tasks[self.clauses[k].owner]["kind"] == "schedule"]
+            for m in milestones:
+                for k in members:
+                    if self.tasks[self.clauses[k].owner]["kind"] != "schedule":
+                        out.add((min(m, k), max(m, k)))
+        return sorted(out)
+
+    def word_weight(self, words: Iterable[str]) -> float:
+        return math.fsum(self.word_idf.get(w, 0.0) for w in sorted(words))
+
+    def worded(self, a: int, b: int) -> tuple[float, Clause, Clause] | None:
+        """Containment on normalised words (verbs as their action class, facility labels as their concept,
+        documents as their kind): 开展餐饮企业监督检查 inside …和餐饮企业安全监察执法检查, which character bigrams
+        miss. A schedule milestone names its task's work in few words (全面完成…普查辨识建档工作): it needs less."""
+        if not self.words[a] & self.words[b]:
+            return None
+        lo, hi = sorted((a, b), key=lambda k: (self.word_total[k], self.clauses[k].text))
+        small, big, ws, wbig = self.clauses[lo], self.clauses[hi], self.words[lo], self.words[hi]
+        acting = any(w[0] == "#" for w in ws | wbig)
+        if len(ws) < 2 or (acting and not any(w[0] == "#" for w in ws & wbig)):
+            return None                       # both order something, not the same thing
+        if any(len(w) > 2 and w[0] not in "@#$" and is_object(w) and w not in wbig for w in ws):
+            return None                       # 制定建设项目…论证制度 / 制定规划…论证制度: a slot filled otherwise
+        milestone = len({self.tasks[self.clauses[k].owner]["kind"] == "schedule" for k in (a, b)}) == 2
+        shared = frozenset(w for w in ws if w in wbig or _inside(w, wbig))
+        if any(w[0] == "@" for w in ws | wbig):
+            if not any(_object_word(w) or (milestone and w[0] == "$") for w in shared):
+                return None                   # facilities named, none in common
+        elif len(shared) < 4 + (not acting) - milestone:
+            return None                       # too few words to tell without a facility
+        score = self.word_weight(shared) / self.word_total[lo] if self.word_total[lo] else 0.0
+        if score < (MILESTONE_CONTAINMENT if milestone else WORD_CONTAINMENT):
+            return None
+        sa, sb = small.slots, big.slots
+        if (sa.aspects and sb.aspects and not sa.aspects & sb.aspects) or (
+                sa.products and sb.products and not sa.products & sb.products):
+            return None                       # 隐患排查 is not 抗震风险排查, 防治方案 not 专项规划
+        return score, small, big
+
     def boilerplate(self, k: int) -> bool:
         """Near-copied in BOILERPLATE_DUTIES duties of one kind: a measure restating a task that a schedule
         item also names is three duties, but not a template."""
@@ -246,7 +327,7 @@ class _Comparison:
         return max(per_kind.values()) >= BOILERPLATE_DUTIES
 
     def findings(self) -> list[Finding]:
-        best: dict[tuple[int, int], tuple[float, Clause, Clause, str]] = {}
+        best: dict[tuple[int, int], tuple[float, Clause, Clause, str, bool]] = {}
         for a, b in self.candidates:
             ca, cb = self.clauses[a], self.clauses[b]
             if (ca.requirement and cb.requirement) or self.boilerplate(a) or self.boilerplate(b):
@@ -256,18 +337,27 @@ class _Comparison:
                 continue
             score = self.weight(small.grams & big.grams) / total
             if score < CONTAINMENT + (SHORT_MARGIN if len(small.grams) < SHORT_BIGRAMS else 0.0):
-                continue
+                worded = self.worded(a, b)
+                if worded is None:
+                    continue
+                score, small, big = worded
+            else:
+                worded = None
             why = conflict(small, big)
-            if why.startswith("action"):
-                continue                      # same object, another order: neither duplicate nor parallel
+            if why.startswith("phase") and self.tasks[small.owner]["kind"] != self.tasks[big.owner]["kind"]:
+                why = ""                      # a schedule milestone (全面完成…) of a task's work: not another step
+            if why.startswith("action") or (why and worded):
+                continue                      # same object, another order: neither duplicate nor parallel; and
+                                              # wording alike only once normalised is no template
             score = min(1.0, score) * (REQUIREMENT_DISCOUNT if (small.requirement or big.requirement) else 1.0)
             pair = (min(ca.owner, cb.owner), max(ca.owner, cb.owner))
             held = best.get(pair)
             if held is None or (not why, score) > (not held[3], held[0]):
-                best[pair] = (score, small, big, why)
+                best[pair] = (score, small, big, why, worded is not None)
         return [self._finding(pair, *match) for pair, match in sorted(best.items())]
 
-    def _finding(self, pair: tuple[int, int], score: float, small: Clause, big: Clause, why: str) -> Finding:
+    def _finding(self, pair: tuple[int, int], score: float, small: Clause, big: Clause, why: str,
+                 paraphrased: bool) -> Finding:
         ta, tb = sorted((self.tasks[pair[0]], self.tasks[pair[1]]), key=lambda t: (KIND_ORDER.get(t["kind"], 3), t["number"]))
         shared = tuple(w for w in dict.fromkeys(content_tokens(small.text)) if w in big.text)
         quote = f"「{small.text}」 / 「{big.text}」"
@@ -275,14 +365,14 @@ class _Comparison:
             slot = why.split(":", 1)[1]
             return Finding((ta["id"], tb["id"]), "parallel", score, f"same template, different {why.split(':')[0]} "
                            f"({slot}): {quote}", shared, slot)
-        kind = self._kind(ta, tb, score)
+        kind = self._kind(ta, tb, restated=score >= RESTATES and not paraphrased)   # said otherwise: not restated
         if kind == "restates" and tb["kind"] == "measure":
             ta, tb = tb, ta                   # the restating measure first: dg:restates points from it
         return Finding((ta["id"], tb["id"]), kind, score, f"{_SAYS[kind]}: {quote}", shared)
 
-    def _kind(self, ta: dict[str, Any], tb: dict[str, Any], score: float) -> str:
+    def _kind(self, ta: dict[str, Any], tb: dict[str, Any], restated: bool) -> str:
         kinds = {ta["kind"], tb["kind"]}
-        if "measure" in kinds and len(kinds) == 2 and score >= RESTATES:
+        if "measure" in kinds and len(kinds) == 2 and restated:
             return "restates"
         if len(kinds) == 1 and _mutual(self, ta, tb) >= CONTAINMENT:
             return "duplicate"
@@ -316,7 +406,35 @@ def conflict(small: Clause, big: Clause) -> str:
     phases = [{PHASES[w] for w in PHASES if w in c.text} for c in (small, big)]
     if all(phases) and not phases[0] & phases[1]:
         return "phase:" + "、".join(sorted(phases[0])) + "/" + "、".join(sorted(phases[1]))
-    return swapped(small.text, big.text)
+    why = swapped(small.text, big.text)
+    if why.startswith("object:"):
+        x, y = why[len("object:"):].split("/", 1)
+        named = slots(x).objects
+        if named and named <= big.objects and slots(y).objects <= small.objects:
+            return ""                         # the other names the same facilities otherwise (两客一危)
+    return why
+
+
+def _inside(word: str, others: Iterable[str]) -> bool:
+    """A plain word the other clause holds in a longer or shorter form (人员 / 执法人员, 报警 / 报警装置)."""
+    return word[0] not in "@#$" and any(word in o or o in word for o in others if o[0] not in "@#$" and len(o) >= 2)
+
+
+def _object_word(word: str) -> bool:
+    """A facility concept or a qualified object word (建设项目, not the bare 设施 or 企业)."""
+    return word.startswith("@") or (len(word) > 2 and is_object(word))
+
+
+@lru_cache(maxsize=200_000)
+def _words(text: str) -> frozenset[str]:
+    """A clause's normalised content words, less the phrasing words that say how, not what."""
+    out = set()
+    for word in slots(text).words:
+        if word in PHRASING_WORDS or word in GOVERNING_WORDS or any(p in word for p in PHASE_WORDS):
+            continue
+        product = next((kind for suffix, kind in PRODUCT_TYPES.items() if word.endswith(suffix)), "")
+        out.add("$" + product if product and not word.startswith(("@", "#")) else word)
+    return frozenset(out)
 
 
 def _label(objects: Iterable[str]) -> str:

@@ -5,6 +5,7 @@ one object. Facility concepts themselves (with their altLabels, e.g. 粉尘涉�
 concept. Used by graph/duplicates.py to compare the action and object slots of two clauses.
 
 Every entry is general Chinese safety-administration usage, not a pair taken from a particular plan.
+PARAPHRASES rewrites a clause before it is cut into words (a role system is the staffing of the role).
 The second half reads a clause into its slots (`slots`): what it orders, on which facility concepts."""
 from __future__ import annotations
 
@@ -49,6 +50,10 @@ ACTION_CLASSES: dict[str, str] = {
     "实行": "enforce", "推行": "enforce",
     # cracking down on violations
     "打击": "crack-down", "查处": "crack-down", "取缔": "crack-down",
+    # listing major hazards for supervised rectification (挂牌督办 = 挂牌整治: the same procedure)
+    "挂牌督办": "flag", "挂牌整治": "flag", "挂牌": "flag",
+    # surveying and recording risk sources (普查建档, 辨识建档)
+    "普查": "survey", "建档": "survey",
 }
 # 实施 is both "put in force" and a governing verb (实施…工程): it counts as 实行 only when nothing more
 # specific follows in the clause.
@@ -73,7 +78,30 @@ WORD_SYNONYMS: dict[str, str] = {
     "装置": "设备",            # 监控装置 = 监控设备
     "技术装备": "设备",
     "经理人": "经理",
+    "安全隐患": "隐患",        # 安全隐患 = 事故隐患 = 隐患 in these plans
+    "事故隐患": "隐患",
+    "责任险": "责任保险",       # 安全生产责任险 = 安全生产责任保险
+    "标准化建设": "标准化",     # 安全生产标准化建设 / 达标 / 创建: one campaign
+    "标准化达标": "标准化",
 }
+
+# Paraphrases rewritten in the clause text before segmentation, each holding for any plan (pattern ->
+# replacement). A role system (楼长制, 消防安全经理人制度, 网格员制度) exists where the role is staffed:
+# 推行高层建筑楼长制度 orders what 高层建筑配备楼长 does, and 设置 a person is 配备 one.
+ROLES = "楼长|经理人|网格员|安全员|信息员|管理员|河长|湖长|林长|路长"
+PARAPHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"(?:推行|实行|建立|落实|全面推行)([^，,。；;]{{0,16}}?(?:{ROLES}))制度?(?=[，,。；;、]|$)"), r"配备\1"),
+    (re.compile(rf"设置([^，,。；;]{{0,12}}?(?:{ROLES}))"), r"配备\1"),
+)
+
+
+def rewrite(text: str) -> str:
+    """The clause with abbreviations expanded and role systems read as staffing."""
+    for short, full in TEXT_EXPANSIONS.items():
+        text = text.replace(short, full)
+    for pattern, replacement in PARAPHRASES:
+        text = pattern.sub(replacement, text)
+    return text
 
 # Abbreviations rewritten in the clause text before segmentation (jieba would cut them into characters).
 TEXT_EXPANSIONS: dict[str, str] = {
@@ -176,8 +204,7 @@ def slots(clause: str) -> Slots:
     from .tokenize import tokens
 
     vocab = vocabulary()
-    for short, full in TEXT_EXPANSIONS.items():
-        clause = clause.replace(short, full)
+    clause = rewrite(clause)
     every = tokens(clause)
     raw = [t for t in every if _WORDY.search(t)]
     actions = {ACTION_CLASSES[t] for t in raw if t in ACTION_CLASSES}
@@ -194,7 +221,7 @@ def slots(clause: str) -> Slots:
         if pref and pref in label and pref != label:      # 城市桥梁 / 公路桥梁: kinds of 桥梁
             kinds.add((concept, label.replace(pref, "")))
     words: list[str] = []
-    for token in content_tokens(clause):
+    for token in _joined(content_tokens(clause)):
         if token in FILLER_WORDS:
             continue
         tagged = vocab.facility_labels.get(token)
@@ -208,6 +235,17 @@ def slots(clause: str) -> Slots:
     aspects = {kind for t in raw for key, kind in ASPECTS.items() if key in t}
     return Slots(frozenset(actions), frozenset(objects), tuple(words), frozenset(kinds), frozenset(products),
                  frozenset(aspects))
+
+
+def _joined(tokens: list[str]) -> list[str]:
+    """Tokens with an action jieba cut in two joined again (监督 + 检查 = 监督检查, 专项 + 整治 = 专项整治)."""
+    out: list[str] = []
+    for token in tokens:
+        if out and out[-1] + token in ACTION_CLASSES:
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
 
 
 @lru_cache(maxsize=1)

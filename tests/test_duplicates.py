@@ -38,6 +38,25 @@ def test_a_shared_sub_duty_is_an_overlap(found, plan, a, b):
 
 
 @pytest.mark.parametrize("plan, a, b", [
+    (CD, ("task", 121), ("task", 122)),        # 监督检查 inside a list's 安全监察执法检查
+    (CD, ("task", 164), ("task", 191)),        # 配备安全监管人员 / 配置…功能区安全监管执法人员
+    (LT, ("task", 31), ("task", 62)),          # 配备…楼长 / 推行…楼长制度
+    (LT, ("measure", 7), ("measure", 12)),     # 设置…楼长 / 推行…楼长制度
+    (LT, ("task", 38), ("task", 82)),          # 长途客运车辆、旅游客车、危险物品运输车辆 / 两客一危
+])
+def test_a_paraphrased_order_is_an_overlap(found, plan, a, b):
+    finding = found.get(frozenset((t(plan, a[1], a[0]), t(plan, b[1], b[0]))))
+    assert finding is not None and finding.kind in {"overlap", "duplicate"}, finding
+
+
+@pytest.mark.parametrize("a, b", [(("task", 8), ("schedule", 11)), (("task", 8), ("schedule", 13)),
+                                  (("task", 55), ("schedule", 9))])
+def test_a_schedule_milestone_overlaps_its_task(found, a, b):
+    finding = found.get(frozenset((t(LT, a[1], a[0]), t(LT, b[1], b[0]))))
+    assert finding is not None and finding.kind == "overlap", finding
+
+
+@pytest.mark.parametrize("plan, a, b", [
     (CD, 3, 4), (CD, 4, 5), (CD, 139, 140), (CD, 68, 69), (CD, 63, 70), (CD, 76, 77), (CD, 130, 131),
     (LT, 1, 2), (LT, 29, 30),
 ])
@@ -66,6 +85,12 @@ def test_slots_normalise_wording():
     short = slots("长途客运车辆、旅游客车、危险物品运输车辆安装防碰撞、智能视频监控报警装置")
     abbreviated = slots("强制安装“两客一危”车辆智能视频监控报警、防碰撞装置")
     assert short.actions == abbreviated.actions == {"install"} and short.objects == abbreviated.objects
+
+
+def test_a_role_system_is_the_staffing_of_the_role():
+    system = slots("推行高层建筑消防安全经理人或楼长制度")
+    staffed = slots("高层建筑按规定配备消防安全经理人、楼长")
+    assert system.actions == staffed.actions == {"equip"} and system.objects == staffed.objects
 
 
 def test_output_contract():
