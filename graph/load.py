@@ -7,10 +7,11 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -212,25 +213,21 @@ def _read_unique(path: Path, layout: str | None, seen: dict[str, str]) -> PlanRe
 
 
 def load_plans(store: ox.Store, plans: list[PlanRecord], analyse: bool = True) -> LoadReport:
-    """Replace the plans' graphs and their analysis results, all or nothing, also after a crash. An ordinary
-    load into the embedded store is ONE transaction: the loaded plans are analysed on an in-memory store
+    """Replace the plans' graphs and their analysis results, all or nothing, also after a crash, on either
+    backend (remotely as far as the engine allows, docs/DEPLOY.md). An ordinary load into the embedded store
+    is ONE transaction: the loaded plans are analysed on an in-memory store
     holding just them (and the ontology), the cross-plan results from their duties and those of the plans
     already stored, and plans, ontology and results are written together. A large load does the same
     through the bulk loader (_bulk_load), streaming plan by plan, and switches everything in at once."""
     report = LoadReport(plans=plans)
     large = sum(len(p.tasks) for p in plans) * TRIPLES_PER_TASK > BULK_THRESHOLD
-    if large and isinstance(store, ox.Store):
+    if large:
         report.triples = _bulk_load(store, plans, analyse)
         return report
-    if analyse and isinstance(store, ox.Store):
-        payloads = [plan_triples(p) for p in plans] + [ontology_payload()]
-        report.triples = replace_graphs(store, payloads + _analysis_payloads(store, payloads, [p.plan_id for p in plans]))
-        return report
-    report.triples = replace_graphs(store, [plan_triples(p) for p in plans] + [ontology_payload()])
+    payloads = [plan_triples(p) for p in plans] + [ontology_payload()]
     if analyse:
-        from .analysis import run_analysis
-
-        run_analysis(store, plans=[p.plan_id for p in plans])
+        payloads += _analysis_payloads(store, payloads, [p.plan_id for p in plans])
+    report.triples = replace_graphs(store, payloads)
     return report
 
 

@@ -10,9 +10,10 @@ that dutygraph uses, so the queries, reports, views and the ``/sparql`` router r
 * Substitutions are bound as ``VALUES`` rows (each term written in pyoxigraph's N-Triples form) at the start
   of the outermost WHERE group and of every nested group that mentions the variable, which gives the
   substitution semantics also inside UNION branches and FILTERs; user text never becomes query text.
-* A load (the ``DROP …; INSERT DATA {GRAPH …}`` update that ``graph.store.replace_graphs`` writes) is split
-  per graph and sent in chunks, or PUT per graph through the Graph Store Protocol when a GSP URL is given.
-  That is NOT one transaction: a failure half-way leaves some graphs replaced (docs/DEPLOY.md).
+* It is also a ``graph.backend.Backend``: loads call ``replace_graphs`` / ``bulk_replace``, which write into
+  staging graphs in INSERT DATA requests of ``chunk_triples`` triples (or Graph Store Protocol POSTs), under a
+  journal entry with a lease, and switch them in with one MOVE update (docs/DEPLOY.md says what Virtuoso
+  guarantees about that update).
 * Engine quirks live in ``Dialect`` only; the ``.rq`` files stay standard SPARQL.
 """
 from __future__ import annotations
@@ -21,6 +22,8 @@ import json
 import os
 import re
 import threading
+import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -28,6 +31,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pyoxigraph as ox
+
+from .backend import JOURNAL_GRAPH, STAGED, STAGING_PREFIX, Capabilities, GraphPayload, is_bookkeeping
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 AuthScheme = Literal["basic", "digest"]
@@ -41,6 +46,17 @@ ENV_DIALECT = "DUTYGRAPH_STORE_DIALECT"
 ENV_TIMEOUT = "DUTYGRAPH_STORE_TIMEOUT"
 
 XML_RESULTS = "application/sparql-results+xml"
+REMOTE_CAPABILITIES = Capabilities(transactional_bulk=False, keeps_answers=False, supports_fork=False,
+                                   scoped_queries=False, shared=True)
+# A loader renews its journal entry at least every LEASE_S / 4 seconds; a journal entry older than LEASE_S
+# belongs to a loader that died, and the next open or load rolls it back. (A live load is never touched:
+# other processes — service workers, a second loader — share the engine.)
+LEASE_S = 600.0
+_RENEWED = ox.NamedNode(JOURNAL_GRAPH + "#renewed")
+_COMMITTING = ox.NamedNode(JOURNAL_GRAPH + "#committing")
+_MOVE = ox.NamedNode(JOURNAL_GRAPH + "#move")
+_TARGET = ox.NamedNode(JOURNAL_GRAPH + "#target")
+_DROP = ox.NamedNode(JOURNAL_GRAPH + "#drop")
 N_TRIPLES = "application/n-triples"
 
 
@@ -398,38 +414,34 @@ def _solutions(names: list[str], rows: list[dict[str, Any]]) -> ox.QuerySolution
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Bulk loads: the update graph.store.replace_graphs writes, recognised and split per graph.
+# Bulk loads: payloads written in requests of about chunk_triples triples, into staging graphs.
 
-_BULK = re.compile(r"\A\s*((?:DROP\s+SILENT\s+GRAPH\s+<[^<>\s]*>\s*;\s*)*)INSERT\s+DATA\s*\{(.*)\}\s*\Z",
-                   re.DOTALL | re.IGNORECASE)
-_DROP = re.compile(r"<([^<>\s]*)>")
-
-
-def split_bulk_update(update: str) -> tuple[list[str], dict[str, list[ox.Quad]]] | None:
-    """(graphs to drop, quads per graph) for ``DROP SILENT GRAPH <g> ; … INSERT DATA { GRAPH <g> {…} … }``
-    (the INSERT DATA body is TriG), else None: the update is sent as it is."""
-    match = _BULK.match(update)
-    if not match:
-        return None
-    try:
-        quads = list(ox.parse(match.group(2).encode("utf-8"), format=ox.RdfFormat.TRIG))
-    except SyntaxError:
-        return None
-    per_graph: dict[str, list[ox.Quad]] = {}
-    for quad in quads:
-        if not isinstance(quad.graph_name, ox.NamedNode):
-            return None  # triples for the default graph: leave it to the engine
-        per_graph.setdefault(quad.graph_name.value, []).append(quad)
-    return _DROP.findall(match.group(1)), per_graph
+def _ntriples(triples: Iterable[tuple[Term, ox.NamedNode, Term]]) -> str:
+    return "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
 
 
-def _chunks(quads: list[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
-    """INSERT DATA chunks; a graph with blank nodes goes in one piece (a blank node must not be split)."""
-    if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads):
-        yield quads
-        return
-    for start in range(0, len(quads), size):
-        yield quads[start:start + size]
+def _batches(payloads: Iterable[GraphPayload], size: int) -> Iterator[list[tuple[str, list[Any]]]]:
+    """INSERT DATA bodies as [(graph, triples)] of about `size` triples, several small graphs in one request.
+    A graph with blank nodes goes whole into one request: a blank node must not span two."""
+    batch: list[tuple[str, list[Any]]] = []
+    room = size
+    for payload in payloads:
+        triples = payload.triples
+        if any(isinstance(t[0], ox.BlankNode) or isinstance(t[2], ox.BlankNode) for t in triples):
+            if batch:
+                yield batch
+                batch, room = [], size
+            yield [(payload.graph, triples)]
+            continue
+        while triples:
+            piece, triples = triples[:room], triples[room:]
+            batch.append((payload.graph, piece))
+            room -= len(piece)
+            if room == 0:
+                yield batch
+                batch, room = [], size
+    if batch:
+        yield batch
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -590,46 +602,202 @@ class RemoteStore:
 
     # -- updates ----------------------------------------------------------------------------------------
     def update(self, update: str, *, base_iri: str | None = None) -> None:
-        """Send a SPARQL update. A bulk replace of named graphs is split per graph (see the module docstring)."""
-        bulk = None if base_iri else split_bulk_update(update)
-        if bulk is None:
-            text = (f"BASE <{base_iri}>\n" if base_iri else "") + update
-            self._post(self.config.update_url or self.config.query_url, {"update": text})
-            return
-        drops, per_graph = bulk
-        if self.config.gsp_url:
-            self._put_graphs(drops, per_graph)
-            return
-        if drops:
-            self._post(self.config.update_url or self.config.query_url,
-                       {"update": " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in drops)})
-        for graph, quads in per_graph.items():
-            for chunk in _chunks(quads, self.config.chunk_triples):
-                body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in chunk)
-                self._post(self.config.update_url or self.config.query_url,
-                           {"update": f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"})
+        """Send a SPARQL update as it is (the /sparql router's updates, dismissals)."""
+        text = (f"BASE <{base_iri}>\n" if base_iri else "") + update
+        self._post(self.update_url, {"update": text})
 
-    def _put_graphs(self, drops: list[str], per_graph: dict[str, list[ox.Quad]]) -> None:
-        """Graph Store Protocol: PUT replaces each graph in one request; dropped graphs without data are DELETEd."""
-        assert self.config.gsp_url
-        key = self.dialect.gsp_graph_param
-        for graph in drops:
-            if graph not in per_graph:
-                try:
-                    self._post(self.config.gsp_url, method="DELETE", params={key: graph}, accept="*/*")
-                except RemoteStoreError as error:
-                    if "404" not in str(error):
-                        raise
-        for graph, quads in per_graph.items():
-            body = ox.serialize([q.triple for q in quads], None, ox.RdfFormat.N_TRIPLES)
-            self._post(self.config.gsp_url, method="PUT", params={key: graph}, content=body,
-                       content_type=N_TRIPLES, accept="*/*")
+    @property
+    def update_url(self) -> str:
+        return self.config.update_url or self.config.query_url
 
     def flush(self) -> None:
         """Nothing to flush: the engine commits each request."""
 
     def optimize(self) -> None:
         """The engine manages its own storage."""
+
+    # -- the Backend interface (graph/backend.py) ---------------------------------------------------------
+    capabilities = REMOTE_CAPABILITIES
+
+    @property
+    def raw(self) -> RemoteStore:
+        return self
+
+    def select(self, text: str, bindings: Mapping[str, Term], graphs: list[str] | None = None) -> ox.QuerySolutions:
+        answer = self.query(text, substitutions={ox.Variable(n): t for n, t in bindings.items()} or None,
+                            **_dataset(graphs))
+        assert isinstance(answer, ox.QuerySolutions)
+        return answer
+
+    def construct(self, text: str, graphs: list[str] | None = None) -> ox.QueryTriples:
+        answer = self.query(text, **_dataset(graphs))
+        assert isinstance(answer, ox.QueryTriples)
+        return answer
+
+    def ask(self, text: str, bindings: Mapping[str, Term]) -> bool:
+        answer = self.query(text, use_default_graph_as_union=True,
+                            substitutions={ox.Variable(n): t for n, t in bindings.items()} or None)
+        assert isinstance(answer, ox.QueryBoolean)
+        return bool(answer)
+
+    def graph_names(self) -> list[str]:
+        return [g.value for g in self.named_graphs() if not is_bookkeeping(g.value)]
+
+    def drop_graphs(self, graphs: list[str]) -> None:
+        if graphs:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+
+    def replace_graphs(self, payloads: list[GraphPayload]) -> int:
+        """Always through bulk_replace's staging graphs, so that a small load is all or nothing too."""
+        return self.bulk_replace(list(dict.fromkeys(p.graph for p in payloads)), payloads) if payloads else 0
+
+    def bulk_replace(self, graphs: list[str], payloads: Iterable[GraphPayload]) -> int:
+        """Like the embedded bulk_replace: (1) a journal entry naming every graph this load may write is
+        written; (2) graphs that do not exist yet are written in place, existing ones into staging graphs, in
+        INSERT DATA requests of about chunk_triples triples (or one Graph Store Protocol POST per payload);
+        (3) ONE update moves the staging graphs over their targets, drops the targets of empty payloads and
+        deletes the journal entry. A failure before (3) drops what the entry names; a crash leaves it to the
+        next open_store or load once the entry's lease (LEASE_S) has run out. (3) is as atomic as the engine
+        makes one update request (docs/DEPLOY.md)."""
+        self.recover_stale()
+        existing = set(self.graph_names())
+        token = uuid.uuid4().hex
+        stage = {g: (f"{STAGING_PREFIX}{token}/{i}" if g in existing else g) for i, g in enumerate(graphs)}
+        journal = f"{JOURNAL_GRAPH}/{token}"
+        entry = "\n".join(f"<{journal}> {STAGED} <{g}> ." for g in stage.values())
+        self.update(f"INSERT DATA {{ GRAPH <{JOURNAL_GRAPH}> {{\n{entry}\n<{journal}> {_RENEWED} {_now()} .\n}} }}")
+        written: set[str] = set()
+        emptied: set[str] = set()
+        count = 0
+        renewed = time.monotonic()
+
+        def staged() -> Iterator[GraphPayload]:
+            nonlocal count, renewed
+            for payload in payloads:
+                if payload.graph not in stage:
+                    raise ValueError(f"bulk_replace: graph <{payload.graph}> was not journalled")
+                (written if payload.triples else emptied).add(payload.graph)
+                count += len(payload.triples)
+                if time.monotonic() - renewed > LEASE_S / 4:
+                    self._renew(journal)
+                    renewed = time.monotonic()
+                yield GraphPayload(stage[payload.graph], payload.triples)
+
+        committing = False
+        try:
+            self._write(staged())
+            moves = [(stage[g], g) for g in sorted(written) if stage[g] != g]
+            drops = [g for g in sorted(emptied - written) if g in existing]
+            self._mark_committing(journal, moves, drops)
+            committing = True
+            self._complete(journal)
+        except BaseException:
+            try:
+                if committing:
+                    self._complete(journal)  # past the commit point: finish the switch (roll forward)
+                else:
+                    self._roll_back({journal: list(stage.values())})
+            except (RemoteStoreError, SyntaxError):
+                pass  # the engine is gone: the entry's lease runs out and the next open finishes the job
+            raise
+        return count
+
+    def _mark_committing(self, journal: str, moves: list[tuple[str, str]], drops: list[str]) -> None:
+        """The commit point: the switch is written into the journal entry (and its lease renewed), so that a
+        switch that fails half-way is finished by _complete rather than rolled back — Virtuoso does not undo
+        the earlier operations of an update request when a later one fails (docs/DEPLOY.md)."""
+        plan = [f"<{journal}> {_MOVE} <{s}> . <{s}> {_TARGET} <{g}> ." for s, g in moves]
+        plan += [f"<{journal}> {_DROP} <{g}> ." for g in drops]
+        self.update(f"DELETE WHERE {{ GRAPH <{JOURNAL_GRAPH}> {{ <{journal}> {_RENEWED} ?t }} }} ;\n"
+                    f"INSERT DATA {{ GRAPH <{JOURNAL_GRAPH}> {{ <{journal}> {_COMMITTING} true . "
+                    f"<{journal}> {_RENEWED} {_now()} .\n" + "\n".join(plan) + "\n} }")
+
+    def _complete(self, journal: str) -> None:
+        """The switch, ONE update: each staging graph that still exists moved over its target (a MOVE SILENT
+        from a missing graph would drop the target on Virtuoso), the emptied targets dropped, the entry deleted."""
+        rows = self.query(f"SELECT ?s ?g ?d WHERE {{ GRAPH <{JOURNAL_GRAPH}> {{ "
+                          f"{{ <{journal}> {_MOVE} ?s . ?s {_TARGET} ?g }} UNION {{ <{journal}> {_DROP} ?d }} }} }}")
+        assert isinstance(rows, ox.QuerySolutions)
+        present = {g.value for g in self.named_graphs()}
+        moves, drops = [], []
+        for row in rows:
+            if row["d"] is not None:
+                drops.append(row["d"].value)
+            elif row["s"].value in present:
+                moves.append((row["s"].value, row["g"].value))
+        steps = [f"MOVE SILENT GRAPH <{s}> TO <{g}>" for s, g in sorted(moves)]
+        self.update(" ;\n".join(steps + [f"DROP SILENT GRAPH <{g}>" for g in sorted(drops)] + [_forget(journal)]))
+
+    def _write(self, payloads: Iterable[GraphPayload]) -> None:
+        if self.config.gsp_url:
+            key = self.dialect.gsp_graph_param
+            for payload in payloads:
+                if payload.triples:
+                    self._post(self.config.gsp_url, method="POST", params={key: payload.graph},
+                               content=_ntriples(payload.triples).encode("utf-8"), content_type=N_TRIPLES, accept="*/*")
+            return
+        for batch in _batches(payloads, self.config.chunk_triples):
+            body = "\n".join(f"GRAPH <{graph}> {{\n{_ntriples(triples)}\n}}" for graph, triples in batch)
+            self.update(f"INSERT DATA {{\n{body}\n}}")
+
+    def _renew(self, journal: str) -> None:
+        self.update(f"DELETE WHERE {{ GRAPH <{JOURNAL_GRAPH}> {{ <{journal}> {_RENEWED} ?t }} }} ;\n"
+                    f"INSERT DATA {{ GRAPH <{JOURNAL_GRAPH}> {{ <{journal}> {_RENEWED} {_now()} }} }}")
+
+    def _roll_back(self, journals: Mapping[str, list[str]]) -> None:
+        """Drop every graph the journal entries name, then the entries: one update."""
+        steps = [f"DROP SILENT GRAPH <{g}>" for graphs in journals.values() for g in graphs]
+        self.update(" ;\n".join(steps + [_forget(j) for j in journals]))
+
+    def journals(self) -> dict[str, tuple[list[str], float]]:
+        """The bulk loads under way or interrupted: journal entry → (graphs it may write, last renewal)."""
+        rows = self.query(f"SELECT ?j ?g ?t WHERE {{ GRAPH <{JOURNAL_GRAPH}> {{ ?j {STAGED} ?g "
+                          f"OPTIONAL {{ ?j {_RENEWED} ?t }} }} }}")
+        assert isinstance(rows, ox.QuerySolutions)
+        found: dict[str, tuple[list[str], float]] = {}
+        for row in rows:
+            graphs, renewed = found.get(row["j"].value, ([], 0.0))
+            graphs.append(row["g"].value)
+            found[row["j"].value] = (graphs, max(renewed, float(row["t"].value) if row["t"] is not None else 0.0))
+        return found
+
+    def recover_stale(self, lease_s: float = LEASE_S) -> None:
+        """Finish or roll back the bulk loads whose loader stopped renewing its journal entry `lease_s` ago:
+        past the commit point the switch is finished, before it what the entry names is dropped."""
+        now = time.time()
+        stale = {j: graphs for j, (graphs, renewed) in self.journals().items() if now - renewed > lease_s}
+        if not stale:
+            return
+        rows = self.query(f"SELECT ?j WHERE {{ GRAPH <{JOURNAL_GRAPH}> {{ ?j {_COMMITTING} true }} }}")
+        assert isinstance(rows, ox.QuerySolutions)
+        committed = {r["j"].value for r in rows} & set(stale)
+        for journal in sorted(committed):
+            self._complete(journal)
+        if set(stale) - committed:
+            self._roll_back({j: g for j, g in stale.items() if j not in committed})
+
+    def recover(self) -> None:
+        """Roll back every bulk load in the journal, live or not: for when no load can be running."""
+        self.recover_stale(lease_s=-1.0)
+
+    def with_timeout(self, timeout_s: float) -> RemoteStore:
+        return with_timeout(self, timeout_s)
+
+
+def _dataset(graphs: list[str] | None) -> dict[str, Any]:
+    if graphs is None:
+        return {"use_default_graph_as_union": True}
+    return {"default_graph": [ox.NamedNode(g) for g in graphs]}
+
+
+def _now() -> str:
+    return str(ox.Literal(f"{time.time():.3f}", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")))
+
+
+def _forget(journal: str) -> str:
+    """The update steps that delete a journal entry (its switch plan included)."""
+    return (f"DELETE WHERE {{ GRAPH <{JOURNAL_GRAPH}> {{ <{journal}> {_MOVE} ?s . ?s {_TARGET} ?g }} }} ;\n"
+            f"DELETE WHERE {{ GRAPH <{JOURNAL_GRAPH}> {{ <{journal}> ?p ?o }} }}")
 
 
 def _form(text: str, substitutions: Mapping[ox.Variable, Term] | None) -> type:

@@ -1,23 +1,26 @@
-"""The embedded SPARQL store (pyoxigraph on RocksDB): where it lives, opening it, atomic plan loads."""
+"""The embedded SPARQL store (pyoxigraph on RocksDB): where it lives, opening it, atomic plan loads; and the
+module-level functions (replace_graphs, bulk_replace, named_graphs …) every caller uses on either backend."""
 from __future__ import annotations
 
 import os
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
+from .backend import JOURNAL_GRAPH, STAGED, STAGING_PREFIX, Backend, Capabilities, GraphPayload, Term, backend_of, is_bookkeeping
+from .remote import REMOTE_CAPABILITIES, RemoteStore, RemoteStoreError, bind_values, is_remote, remote_store
 
 ENV_VAR = "DUTYGRAPH_STORE"
 # Above this many triples a replacement goes through the bulk loader (see bulk_replace) instead of one
 # SPARQL INSERT DATA, whose text and parsed form would take gigabytes at 150,000 duties.
 BULK_THRESHOLD = 200_000
-JOURNAL_GRAPH = ns.GRAPH + "journal"
-STAGING_PREFIX = ns.GRAPH + "staging/"
-_STAGED = ox.NamedNode(JOURNAL_GRAPH + "#staged")
+_STAGED = STAGED
+EMBEDDED_CAPABILITIES = Capabilities(transactional_bulk=True, keeps_answers=True, supports_fork=True,
+                                     scoped_queries=True, shared=False)
 
 
 def default_store_path() -> Path:
@@ -34,25 +37,38 @@ def resolve_store_path(store: str | os.PathLike[str] | None) -> Path:
     return default_store_path()
 
 
-def open_store(store: str | os.PathLike[str] | None = None) -> ox.Store:
-    """Open (creating if needed) the persistent store. Only one process may hold it open."""
-    if str(store or os.environ.get(ENV_VAR, "")).startswith(("http://", "https://")):  # a remote SPARQL engine
-        from .remote import remote_store
-
-        return remote_store(store)  # type: ignore[return-value]
+def open_store(store: str | os.PathLike[str] | None = None) -> ox.Store | RemoteStore:
+    """Open (creating if needed) the store: a remote engine when --store (else $DUTYGRAPH_STORE) is an http(s)
+    URL, else the embedded folder, which only one process may hold open. Either way an interrupted bulk load
+    is rolled back first (remotely: one whose loader stopped renewing its journal, see RemoteStore.recover)."""
+    remote = remote_store(store)
+    if remote is not None:
+        try:
+            remote.recover_stale()
+        except RemoteStoreError:
+            pass  # not reachable yet, or a read-only account: opening stays lazy, and every load recovers first
+        return remote
     path = resolve_store_path(store)
     path.mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(path))
-    recover(store)
-    return store
+    db = ox.Store(str(path))
+    recover(db)
+    return db
 
 
-@dataclass(frozen=True)
-class GraphPayload:
-    """All the quads of one named graph; loading a payload replaces that graph entirely."""
+def store_location(store: str | os.PathLike[str] | None) -> str:
+    """Where --store (else $DUTYGRAPH_STORE, else the default folder) points, as a person should see it: the
+    absolute folder, or the engine's URL without any credentials."""
+    target = os.fspath(store) if store else os.environ.get(ENV_VAR, "")
+    if is_remote(target):
+        parts = urlsplit(target)
+        return urlunsplit(parts._replace(netloc=(parts.hostname or "") + (f":{parts.port}" if parts.port else "")))
+    return str(resolve_store_path(store).resolve())
 
-    graph: str
-    triples: list[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]]
+
+def target_capabilities(store: str | os.PathLike[str] | None) -> Capabilities:
+    """The capabilities of the store --store names, without opening it (e.g. may serve run several workers)."""
+    target = os.fspath(store) if store else os.environ.get(ENV_VAR, "")
+    return REMOTE_CAPABILITIES if is_remote(target) else EMBEDDED_CAPABILITIES
 
 
 def _insert_data(payloads: Iterable[GraphPayload]) -> str:
@@ -67,7 +83,7 @@ def _insert_data(payloads: Iterable[GraphPayload]) -> str:
     return "\n".join(parts)
 
 
-def replace_graphs(store: ox.Store, payloads: list[GraphPayload]) -> int:
+def _replace_graphs(store: ox.Store, payloads: list[GraphPayload]) -> int:
     """Replace every payload's named graph in ONE SPARQL update, i.e. one RocksDB transaction:
     either all graphs are replaced or the store is unchanged (also after a crash). Large payloads go
     through bulk_replace, which keeps the same all-or-nothing outcome by a journal instead."""
@@ -75,13 +91,13 @@ def replace_graphs(store: ox.Store, payloads: list[GraphPayload]) -> int:
         return 0
     total = sum(len(p.triples) for p in payloads)
     if total > BULK_THRESHOLD:
-        return bulk_replace(store, [p.graph for p in payloads], payloads)
+        return _bulk_replace(store, [p.graph for p in payloads], payloads)
     store.update(_insert_data(payloads))
     store.flush()
     return total
 
 
-def bulk_replace(store: ox.Store, graphs: list[str], payloads: Iterable[GraphPayload]) -> int:
+def _bulk_replace(store: ox.Store, graphs: list[str], payloads: Iterable[GraphPayload]) -> int:
     """Replace named graphs by `payloads`, streamed (one graph in memory at a time) through pyoxigraph's bulk
     loader, which writes sorted files straight into RocksDB but is not one transaction. The outcome is still
     all or nothing, after a crash too: (1) a journal naming every graph that may be written is committed;
@@ -91,8 +107,8 @@ def bulk_replace(store: ox.Store, graphs: list[str], payloads: Iterable[GraphPay
     names, which leaves exactly the store before. `graphs` must name every payload's graph; a graph without
     a payload is left alone. New graphs go in place because a transactional copy costs ~100× the bulk
     write (docs/RELIABILITY.md §2): replacing an existing graph is what pays for the MOVE."""
-    recover(store)
-    existing = set(named_graphs(store))
+    _recover(store)
+    existing = set(_named_graphs(store))
     token = uuid.uuid4().hex
     stage = {g: (f"{STAGING_PREFIX}{token}/{i}" if g in existing else g) for i, g in enumerate(graphs)}
     journal = ox.NamedNode(f"{JOURNAL_GRAPH}/{token}")
@@ -117,7 +133,7 @@ def bulk_replace(store: ox.Store, graphs: list[str], payloads: Iterable[GraphPay
         _commit(store, [(stage[g], g) for g in sorted(written) if stage[g] != g],
                 sorted(g for g in emptied - written if g in existing))
     except BaseException:
-        recover(store)
+        _recover(store)
         raise
     return count
 
@@ -129,23 +145,114 @@ def _commit(store: ox.Store, moves: list[tuple[str, str]], drops: list[str]) -> 
     store.flush()
 
 
-def recover(store: ox.Store) -> None:
+def _recover(store: ox.Store) -> None:
     """Undo an interrupted bulk_replace: drop every graph its journal names (the staging graphs and the
     graphs that did not exist before it), then the journal."""
     journal = ox.NamedNode(JOURNAL_GRAPH)
-    pending = [q.object.value for q in store.quads_for_pattern(None, _STAGED, None, journal)]
+    pending = [q.object.value for q in store.quads_for_pattern(None, _STAGED, None, journal) if isinstance(q.object, ox.NamedNode)]
     if pending:
         store.update(" ;\n".join([f"DROP SILENT GRAPH <{g}>" for g in pending] + [f"DROP SILENT GRAPH <{JOURNAL_GRAPH}>"]))
         store.flush()
 
 
-def drop_graphs(store: ox.Store, graphs: list[str]) -> None:
+def _drop_graphs(store: ox.Store, graphs: list[str]) -> None:
     if graphs:
         store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
         store.flush()
 
 
-def named_graphs(store: ox.Store) -> list[str]:
+def _named_graphs(store: ox.Store) -> list[str]:
     """The store's named graphs without the bookkeeping of a bulk load in progress (journal, staging graphs)."""
     return sorted(g.value for g in store.named_graphs()
-                  if isinstance(g, ox.NamedNode) and g.value != JOURNAL_GRAPH and not g.value.startswith(STAGING_PREFIX))
+                  if isinstance(g, ox.NamedNode) and not is_bookkeeping(g.value))
+
+
+def hinted(text: str, substitutions: Mapping[ox.Variable, Any]) -> str:
+    """`text` with each bound IRI or literal also written (by pyoxigraph's serializer) in a one-row VALUES
+    block in the groups that use it; see EmbeddedStore.select."""
+    values = {var: term for var, term in substitutions.items() if isinstance(term, ox.NamedNode | ox.Literal)}
+    return bind_values(text, values) if values else text
+
+
+class EmbeddedStore:
+    """The Backend of a pyoxigraph Store (graph/backend.py); a cheap wrapper made per call by backend_of."""
+
+    capabilities = EMBEDDED_CAPABILITIES
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    @property
+    def raw(self) -> ox.Store:
+        return self.store
+
+    def select(self, text: str, bindings: Mapping[str, Term], graphs: list[str] | None = None) -> ox.QuerySolutions:
+        """Values bound as pyoxigraph substitutions and, for IRIs and literals, also as a one-row VALUES block:
+        pyoxigraph does not plan around substituted values (a unit's duties: 3.4 s scanning every assignment at
+        500 plans, 0.07 s with VALUES). A blank node cannot be written in a query: it stays a substitution."""
+        substitutions: dict[ox.Variable, Any] = {ox.Variable(name): term for name, term in bindings.items()}
+        dataset: dict[str, Any] = ({"use_default_graph_as_union": True} if graphs is None
+                                   else {"default_graph": [ox.NamedNode(g) for g in graphs]})
+        answer = self.store.query(hinted(text, substitutions), substitutions=substitutions, **dataset)
+        assert isinstance(answer, ox.QuerySolutions)
+        return answer
+
+    def construct(self, text: str, graphs: list[str] | None = None) -> ox.QueryTriples:
+        answer = (self.store.query(text, use_default_graph_as_union=True) if graphs is None
+                  else self.store.query(text, default_graph=[ox.NamedNode(g) for g in graphs]))
+        assert isinstance(answer, ox.QueryTriples)
+        return answer
+
+    def ask(self, text: str, bindings: Mapping[str, Term]) -> bool:
+        answer = self.store.query(text, use_default_graph_as_union=True,
+                                  substitutions={ox.Variable(n): t for n, t in bindings.items()})
+        assert isinstance(answer, ox.QueryBoolean)
+        return bool(answer)
+
+    def replace_graphs(self, payloads: list[GraphPayload]) -> int:
+        return _replace_graphs(self.store, payloads)
+
+    def drop_graphs(self, graphs: list[str]) -> None:
+        _drop_graphs(self.store, graphs)
+
+    def bulk_replace(self, graphs: list[str], payloads: Iterable[GraphPayload]) -> int:
+        return _bulk_replace(self.store, graphs, payloads)
+
+    def graph_names(self) -> list[str]:
+        return _named_graphs(self.store)
+
+    def recover(self) -> None:
+        _recover(self.store)
+
+    def with_timeout(self, timeout_s: float) -> ox.Store:
+        return self.store
+
+
+# The functions every caller uses, on a pyoxigraph Store, a RemoteStore or any Backend.
+
+def replace_graphs(store: ox.Store | Backend, payloads: list[GraphPayload]) -> int:
+    """Replace every payload's named graph, all or nothing: embedded, ONE SPARQL update (one RocksDB
+    transaction) or, above BULK_THRESHOLD triples, bulk_replace; remotely always bulk_replace's staging."""
+    return backend_of(store).replace_graphs(payloads) if payloads else 0
+
+
+def bulk_replace(store: ox.Store | Backend, graphs: list[str], payloads: Iterable[GraphPayload]) -> int:
+    return backend_of(store).bulk_replace(graphs, payloads)
+
+
+def recover(store: ox.Store | Backend) -> None:
+    backend_of(store).recover()
+
+
+def drop_graphs(store: ox.Store | Backend, graphs: list[str]) -> None:
+    if graphs:
+        backend_of(store).drop_graphs(graphs)
+
+
+def named_graphs(store: ox.Store | Backend) -> list[str]:
+    return backend_of(store).graph_names()
+
+
+def with_timeout(store: ox.Store | Backend, timeout_s: float) -> Any:
+    """The same store with a per-request time limit where requests have one (a remote engine's HTTP)."""
+    return backend_of(store).with_timeout(timeout_s)

@@ -21,11 +21,14 @@ from conftest import CHENGDU, LINTONG, free_port
 from fastapi.testclient import TestClient
 
 from dutygraph.graph import listings, questions, reports
+from dutygraph.graph import load as load_module
 from dutygraph.graph import namespaces as ns
+from dutygraph.graph.backend import JOURNAL_GRAPH, STAGED, STAGING_PREFIX, capabilities
+from dutygraph.graph.corpus import generate
 from dutygraph.graph.export import export_store
-from dutygraph.graph.load import load_files
+from dutygraph.graph.load import load_files, load_plans, read_all
 from dutygraph.graph.queries import query_names, query_text
-from dutygraph.graph.remote import RemoteConfig, RemoteStore, RemoteStoreError, bind_values, remote_store
+from dutygraph.graph.remote import LEASE_S, RemoteConfig, RemoteStore, RemoteStoreError, bind_values, remote_store
 from dutygraph.graph.search import search
 from dutygraph.graph.store import GraphPayload, named_graphs, open_store, replace_graphs
 from dutygraph.graph.tasks import list_tasks
@@ -300,7 +303,7 @@ def test_hostile_values_round_trip_through_virtuoso(remote, value):
     assert len(named_graphs(remote)) == 8
 
 
-def test_reload_replaces_plans_in_small_chunks(server, embedded):
+def test_reload_replaces_plans_in_small_chunks(server, remote, embedded):
     """Loading again (here in 97-triple requests) replaces the plan graphs instead of adding to them."""
     store = RemoteStore(remote_config(server, chunk_triples=97))
     load_files(store, [LINTONG])
@@ -422,3 +425,149 @@ def test_cli_against_the_engine(server, remote):
                            capture_output=True, text=True, timeout=120)
     assert stats.returncode == 0, stats.stderr
     assert {(s["planId"], s["kind"], s["tasks"]) for s in json.loads(stats.stdout)} >= {("lintong_plan", "measure", 21)}
+
+
+# ------------------------------------------------------------------ bulk loads: staging graphs, journal, switch
+
+def test_the_backends_say_what_they_can(embedded, remote):
+    assert capabilities(embedded).transactional_bulk and capabilities(embedded).keeps_answers
+    assert not capabilities(remote).transactional_bulk and not capabilities(remote).keeps_answers
+    assert capabilities(remote).shared and not capabilities(embedded).shared
+
+
+def test_a_large_load_goes_through_the_remote_bulk_path(server, embedded, monkeypatch):
+    """A load above BULK_THRESHOLD streams into bulk_replace (it used to fail: RemoteStore has no `extend`).
+    Lintong is stored already, so its graphs are written to staging graphs and moved over them."""
+    monkeypatch.setattr(load_module, "BULK_THRESHOLD", 1_000)
+    store = RemoteStore(remote_config(server))
+    load_files(store, [LINTONG])
+    assert list_tasks(store, plan=LT) == list_tasks(embedded, plan=LT)
+    assert len(store) == len(embedded)
+    assert named_graphs(store) == named_graphs(embedded)
+    assert not store.journals()
+
+
+def _journal(store: RemoteStore, token: str, graphs: list[str], renewed: float) -> None:
+    entry = "\n".join(f"<{JOURNAL_GRAPH}/{token}> {STAGED} <{g}> ." for g in graphs)
+    store.update(f'INSERT DATA {{ GRAPH <{JOURNAL_GRAPH}> {{ {entry} <{JOURNAL_GRAPH}/{token}> <{JOURNAL_GRAPH}#renewed> '
+                 f'"{renewed}"^^<http://www.w3.org/2001/XMLSchema#decimal> }} }}')
+    for g in graphs:
+        store.update(f"INSERT DATA {{ GRAPH <{g}> {{ <urn:x> <urn:y> <urn:z> }} }}")
+
+
+def test_an_interrupted_remote_load_is_rolled_back_on_open(server, remote, embedded, monkeypatch):
+    """A loader that died (its journal entry not renewed for LEASE_S) is rolled back by the next open_store;
+    a live one (renewed just now) is left alone: service workers and loaders share the engine."""
+    store = RemoteStore(remote_config(server))
+    dead = [f"{STAGING_PREFIX}dead/0", "urn:dutygraph:test:new-plan"]
+    live = [f"{STAGING_PREFIX}live/0"]
+    _journal(store, "dead", dead, time.time() - LEASE_S - 60)
+    _journal(store, "live", live, time.time())
+    for key, value in (("DUTYGRAPH_UPDATE_URL", server.sparql_auth), ("DUTYGRAPH_STORE_USER", "dba"),
+                       ("DUTYGRAPH_STORE_PASSWORD", virtuoso.DBA_PASSWORD), ("DUTYGRAPH_STORE_AUTH", "digest")):
+        monkeypatch.setenv(key, value)
+    try:
+        opened = open_store(server.sparql)
+        assert list(opened.journals()) == [f"{JOURNAL_GRAPH}/live"]
+        left = {g.value for g in opened.named_graphs()}
+        assert not left & set(dead) and set(live) <= left
+        assert named_graphs(opened) == named_graphs(embedded)  # bookkeeping stays hidden
+    finally:
+        store.recover()
+    assert not store.journals() and len(store) == len(embedded)
+
+
+def test_a_failed_remote_load_leaves_the_store_as_it_was(server, embedded):
+    store = RemoteStore(remote_config(server))
+    before = list_tasks(store, plan=LT)
+
+    def payloads():
+        yield GraphPayload(ns.plan_graph(LT), [(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))])
+        raise RuntimeError("the reader failed half-way")
+
+    with pytest.raises(RuntimeError, match="half-way"):
+        store.bulk_replace([ns.plan_graph(LT), "urn:dutygraph:test:other"], payloads())
+    assert list_tasks(store, plan=LT) == before
+    assert not store.journals() and len(store) == len(embedded)
+
+
+def test_a_switch_that_fails_half_way_is_finished_not_undone(server, monkeypatch):
+    """Past the commit point a failed switch is rolled forward (on the spot, or by the next open): Virtuoso does
+    not undo the earlier operations of an update request when a later one fails, so undoing could not work."""
+    store = RemoteStore(remote_config(server))
+    p = ox.NamedNode(f"{SCRATCH}/p")
+    old, new = [(ox.NamedNode("urn:s"), p, ox.Literal("old"))], [(ox.NamedNode("urn:s"), p, ox.Literal("new"))]
+    send = RemoteStore.update
+
+    def switch_fails(self, update, **kw):
+        if update.startswith("MOVE"):
+            raise RemoteStoreError("the engine went away during the switch")
+        send(self, update, **kw)
+
+    try:
+        replace_graphs(store, [GraphPayload(SCRATCH, old)])
+        monkeypatch.setattr(RemoteStore, "update", switch_fails)
+        with pytest.raises(RemoteStoreError, match="went away"):
+            replace_graphs(store, [GraphPayload(SCRATCH, new)])
+        monkeypatch.undo()
+        assert len(store.journals()) == 1
+        store.recover()
+        rows = store.query(f"SELECT ?o WHERE {{ GRAPH <{SCRATCH}> {{ ?s ?p ?o }} }}")
+        assert [r["o"] for r in rows] == [ox.Literal("new")]
+        assert not store.journals() and not list(store.query(f"SELECT * WHERE {{ GRAPH <{JOURNAL_GRAPH}> {{ ?s ?p ?o }} }}"))
+        assert not [g for g in store.named_graphs() if g.value.startswith(STAGING_PREFIX)]
+    finally:
+        store.update(f"DROP SILENT GRAPH <{SCRATCH}>")
+
+
+@pytest.fixture(scope="module")
+def corpus_plans(tmp_path_factory):
+    """35 synthetic plans, 10,452 duties (dutygraph gen-corpus --plans 35 --seed 1), read once."""
+    folder = tmp_path_factory.mktemp("corpus")
+    generate(35, 1, folder)
+    plans = read_all(sorted(folder.glob("p*")))
+    assert sum(len(p.tasks) for p in plans) > 10_000
+    return plans
+
+
+@pytest.fixture(scope="module")
+def corpus_loaded(server, corpus_plans):
+    """The batch load DEPLOY.md sends to a remote engine — 35 plans, 10,452 duties, ~480,000 triples — through
+    the remote bulk path (staging graphs, one switch) into the test Virtuoso, and into an embedded store.
+    Without the analysis, which is the same library code on both backends (the sample loads above run it
+    remotely); the samples are loaded again afterwards."""
+    far = RemoteStore(remote_config(server))
+    far.drop_graphs(named_graphs(far))
+    near = ox.Store()
+    started = time.monotonic()
+    load_plans(far, corpus_plans, analyse=False)
+    print(f"\nremote load of {sum(len(p.tasks) for p in corpus_plans)} duties: {time.monotonic() - started:.1f} s")
+    load_plans(near, corpus_plans, analyse=False)
+    yield far, near
+    far.drop_graphs(named_graphs(far))
+    load_files(far, [CHENGDU, LINTONG])
+
+
+GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+def test_a_batch_of_ten_thousand_duties_loads_remotely_like_embedded(corpus_loaded):
+    far, near = corpus_loaded
+    assert not far.journals()
+    assert named_graphs(far) == named_graphs(near)
+    sizes = [{r["g"].value: int(r["n"].value) for r in store.query(GRAPH_SIZES) if not r["g"].value.startswith(
+        "http://www.openlinksw")} for store in (far, near)]
+    assert sizes[0] == sizes[1]
+    assert list_tasks(far) == list_tasks(near)
+
+
+# Virtuoso 7.2.5 answers shared_facilities.rq with rows missing on this corpus (a different number from run to
+# run, no error or partial-answer header), though the stored quads are identical; the samples answer right.
+VIRTUOSO_ROW_LOSS = pytest.mark.xfail(strict=False, reason="Virtuoso 7.2.5 drops rows of shared_facilities.rq at 10,000 duties")
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=VIRTUOSO_ROW_LOSS) if n == "shared-facilities" else n
+                                  for n in reports.REPORTS])
+def test_a_batch_of_ten_thousand_duties_reports_like_embedded(corpus_loaded, name):
+    far, near = corpus_loaded
+    assert json.dumps(reports.report(far, name), ensure_ascii=False) == json.dumps(reports.report(near, name), ensure_ascii=False)
