@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from . import namespaces as ns
 from .alignment import align
+from .backend import capabilities
 from .dependencies import find_dependencies
 from .duplicates import find_in_plan
 from .orphans import orphans
@@ -237,7 +238,7 @@ def _plan_ids(store: ox.Store) -> list[str]:
 def _all_tasks(store: ox.Store, plans: list[str] | None = None) -> list[dict[str, Any]]:
     """list_tasks(store) for `plans` (all when None), read plan by plan (each from its own graph): the single
     query over the union runs out of memory at 150,000 duties, one plan at a time costs that plan."""
-    if not isinstance(store, ox.Store):
+    if not capabilities(store).scoped_queries:
         return [t for t in list_tasks(store) if plans is None or t["plan"]["id"] in plans]
     return [task for plan in (plans if plans is not None else _plan_ids(store)) for task in list_tasks(store, plan=plan)]
 

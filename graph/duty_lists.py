@@ -11,6 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import namespaces as ns
+from .backend import capabilities
 from .queries import select, select_in
 from .tasks import list_tasks
 
@@ -77,7 +78,7 @@ def plan_duty_lists(store: ox.Store, plan: str, collective: bool = False) -> lis
     tasks = list_tasks(store, plan=plan)
     if not tasks:
         return []
-    graphs = [ns.plan_graph(plan), ns.ONTOLOGY_GRAPH] if isinstance(store, ox.Store) else None
+    graphs = [ns.plan_graph(plan), ns.ONTOLOGY_GRAPH] if capabilities(store).scoped_queries else None
     roles: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in select_in(store, "task_units", graphs, planId=plan):
         roles[row["task"]].append(row)

@@ -13,6 +13,7 @@ from pyshacl import validate
 from dutygraph import ontology
 
 from . import namespaces as ns
+from .backend import backend_of, capabilities
 from .vocabulary import vocabulary
 
 SH = rdflib.Namespace(ns.SH)
@@ -28,11 +29,7 @@ def shacl_reasons(store: ox.Store, graphs: list[str] | None = None) -> dict[str,
         CONSTRUCT { ?t a ?c ; dg:statement ?s ; dg:responsible ?d ; dg:deadline ?dl }
         WHERE { ?t a ?c . FILTER(?c IN (dg:TableTask, dg:ScheduleItem))
                 OPTIONAL { ?t dg:statement ?s } OPTIONAL { ?t dg:responsible ?d } OPTIONAL { ?t dg:deadline ?dl } }"""
-    if graphs is not None and isinstance(store, ox.Store):
-        found = store.query(shape_query, default_graph=[ox.NamedNode(g) for g in graphs])
-    else:
-        found = store.query(shape_query, use_default_graph_as_union=True)
-    assert isinstance(found, ox.QueryTriples)
+    found = backend_of(store).construct(shape_query, graphs if capabilities(store).scoped_queries else None)
     nt = found.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
     data.parse(data=nt.decode("utf-8"), format="nt")
     shapes = rdflib.Graph().parse(str(ontology.path("shapes.ttl")), format="turtle")

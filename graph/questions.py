@@ -7,6 +7,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import listings
+from .backend import capabilities
 from .namespaces import plan_of_task
 from .queries import select
 from .tasks import list_tasks, one_task
@@ -65,7 +66,7 @@ def find_tasks(store: ox.Store, plan: str | None = None, kind: str | None = None
 
 
 def get_task(store: ox.Store, task_id: str) -> dict[str, Any] | None:
-    if isinstance(store, ox.Store):
+    if capabilities(store).scoped_queries:
         return one_task(store, task_id) if task_id.startswith(("http://", "https://")) else None
     plan = plan_of_task(task_id)
     for task in list_tasks(store, plan=plan):

@@ -7,6 +7,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import namespaces as ns
+from .backend import capabilities
 from .queries import select_in
 
 
@@ -14,7 +15,7 @@ def list_tasks(store: ox.Store, plan: str | None = None, kind: str | None = None
     """Every duty as a contract object, in document order; `plan` and `kind` narrow the list. One plan's
     duties are read from its own graph and the ontology graph (where they and their units' and facility
     types' labels live), which keeps the cost that of the plan, not of the store."""
-    graphs = [ns.plan_graph(plan), ns.ONTOLOGY_GRAPH] if plan is not None and isinstance(store, ox.Store) else None
+    graphs = [ns.plan_graph(plan), ns.ONTOLOGY_GRAPH] if plan is not None and capabilities(store).scoped_queries else None
     return _tasks(store, graphs, planId=plan, kind=kind)
 
 

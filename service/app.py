@@ -101,15 +101,17 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def _attach(app: FastAPI, db: Any) -> None:
     """Mount the routes that answer from `db` where they were first mounted, so their order is kept."""
     settings: Settings = app.state.settings
-    remote = not isinstance(db, ox.Store)
-    if remote and type(db).__name__ == "RemoteStore":      # the engine's HTTP limit follows the service's
-        from dutygraph.graph.remote import with_timeout
+    from dutygraph.graph.backend import capabilities
+    from dutygraph.graph.store import with_timeout
 
-        db = with_timeout(db, settings.timeout_s + 1)
+    caps = capabilities(db)
+    remote = not caps.supports_fork
+    db = with_timeout(db, settings.timeout_s + 1)          # a remote engine's HTTP limit follows the service's
     sparql_settings = settings.sparql(remote=remote)        # refuses process/fork isolation on a remote store
     app.state.store = db
-    # Answers are kept until the next write; only the embedded store has no writer but this process.
-    cache = AnswerCache(enabled=settings.cache and not remote, keep_indexes=not remote, max_bytes=settings.cache_mb << 20)
+    # Answers are kept until the next write where this process is the store's only writer (embedded).
+    cache = AnswerCache(enabled=settings.cache and caps.keeps_answers, keep_indexes=caps.keeps_answers,
+                        max_bytes=settings.cache_mb << 20)
     app.state.cache = cache
     at, _ = app.state.store_routes
     before = list(app.router.routes)

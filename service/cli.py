@@ -38,16 +38,9 @@ def _open(store: str | None):
 def _store_shown(store: str | None) -> str:
     """The store a command uses as a person should see it: the absolute folder (a newcomer's `load` and `make run`
     must name the same one), or the engine's URL without any password in it."""
-    import os
-    from urllib.parse import urlsplit, urlunsplit
+    from dutygraph.graph.store import store_location
 
-    from dutygraph.graph.store import resolve_store_path
-
-    remote = store or os.environ.get("DUTYGRAPH_STORE", "")
-    if remote.startswith(("http://", "https://")):
-        parts = urlsplit(remote)
-        return urlunsplit(parts._replace(netloc=(parts.hostname or "") + (f":{parts.port}" if parts.port else "")))
-    return str(resolve_store_path(store).resolve())
+    return store_location(store)
 
 
 def _tell_store(where: str) -> None:

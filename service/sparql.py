@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from dutygraph.graph.backend import capabilities
 from dutygraph.service import sparql_formats as sf
 from dutygraph.service.answer_cache import AnswerCache
 from dutygraph.service.query_guard import _TOKEN as _GUARD_TOKEN  # the guard's lexer: its token positions
@@ -227,7 +228,7 @@ class _QueryRunner:
     def evaluate(self, store: ox.Store, request: QueryRequest, deadline: float) -> Outcome:
         """One query, in this thread or in a worker process; a killed worker becomes a 503 or a 500."""
         isolation = self.settings.isolation
-        if isolation == "thread" or not isinstance(store, ox.Store):
+        if isolation == "thread" or not capabilities(store).supports_fork:
             return evaluate(store, request, self.settings, deadline)
         try:
             if isolation == "fork":
