@@ -457,6 +457,10 @@ def bench_size(size: str) -> dict:
     result["sparql"] = {"dutygraph": ours["queries"], "rdflib": run_rdflib(nquads, RDFLIB_CAP[size])}
     log(size, "http")
     result["http"] = bench_http(size, str(store_path), nquads, ours["plan"])
+    log(size, "pages")
+    from bench_pages import measure as measure_pages  # every HTML page under 8 clients (issue 18)
+
+    result["pages"] = measure_pages(str(store_path))
     if size != "S":
         for what in ("duplicates", "alignments"):
             log(size, what)
@@ -495,7 +499,9 @@ def main(sizes: list[str]) -> None:
     from render_benchmarks import render
 
     results = [json.loads((WORK / f"{s}.json").read_text(encoding="utf-8")) for s in PLANS if (WORK / f"{s}.json").exists()]
-    (ROOT / "docs" / "BENCHMARKS.md").write_text(render(results), encoding="utf-8")
+    from bench_pages import section as pages_section
+
+    (ROOT / "docs" / "BENCHMARKS.md").write_text(render(results) + pages_section(results), encoding="utf-8")
     print(f"wrote docs/BENCHMARKS.md from {', '.join(r['size'] for r in results)}")
 
 
