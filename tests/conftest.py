@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -91,8 +92,9 @@ def dutygraph_serve(folder: Path, *flags: str) -> Iterator[tuple[str, subprocess
     import httpx
 
     port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUTYGRAPH_")}   # the flags alone decide
     process = subprocess.Popen([sys.executable, "-m", "dutygraph.service.cli", "serve", "--store", str(folder),
-                                "--port", str(port), *flags], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                "--port", str(port), *flags], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

@@ -214,12 +214,18 @@ def test_every_parameter_of_every_route_resists_injection(store, client):
 # ------------------------------------------------------------------ no stack trace in any error body
 
 class BrokenStore:
-    """A store that fails the way a bug would: every route's 500 must still be a plain message."""
+    """A store that fails the way a bug would: every route's 500 must still be a plain message. It says what it can
+    do (graph/backend.py) like a remote engine: no forking, nothing kept."""
+
+    from dutygraph.graph.remote import REMOTE_CAPABILITIES as capabilities
 
     def __getattr__(self, name: str):
         def fail(*args: Any, **kwargs: Any):
             raise RuntimeError("secret-internal /srv/dutygraph/graph/x.py line 3")
         return fail
+
+    def with_timeout(self, timeout_s: float) -> BrokenStore:
+        return self
 
     def __len__(self) -> int:
         raise RuntimeError("secret-internal")
