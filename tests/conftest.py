@@ -115,3 +115,31 @@ def dutygraph_serve(folder: Path, *flags: str) -> Iterator[tuple[str, subprocess
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class LoopbackListener:
+    """A loopback TCP listener that counts the connections made to it: the target of SERVICE queries that must
+    never leave the server."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
+        self.sock.close()

@@ -5,8 +5,6 @@ text (service/query_guard.py) is tested on its own first."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +13,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import CHENGDU, LINTONG, ROOT, dutygraph_serve
+from conftest import CHENGDU, LINTONG, ROOT, LoopbackListener, dutygraph_serve
 
 from dutygraph.graph.load import load_files
 from dutygraph.service.query_guard import LimitExceeded, LoadRefused, QueryLimits, ServiceRefused, check_query, check_update, measure
@@ -158,35 +156,9 @@ def test_queries_that_would_crash_the_engine_are_refused(server: dict, text: str
     _answers_plain(server)
 
 
-class _Listener:
-    """A loopback TCP listener that records whether anything connected."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                connection, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(timeout=5)
-        self.sock.close()
-
-
 @pytest.mark.server
 def test_service_never_reaches_another_address(server: dict) -> None:
-    listener = _Listener()
+    listener = LoopbackListener()
     try:
         port = listener.sock.getsockname()[1]
         for text in (f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/internal> {{ ?s ?p ?o }} }}",

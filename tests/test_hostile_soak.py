@@ -13,8 +13,6 @@ import itertools
 import json
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,7 +24,7 @@ from pathlib import Path
 import httpx
 import openpyxl
 import pytest
-from conftest import ARTIFACTS, CHENGDU, LINTONG, ROOT, free_port
+from conftest import ARTIFACTS, CHENGDU, LINTONG, ROOT, LoopbackListener, dutygraph_serve
 
 from dutygraph.service.app import Settings
 from dutygraph.service.sparql import SparqlSettings
@@ -75,60 +73,11 @@ def server(tmp_path_factory) -> Iterator[dict]:
     loaded = subprocess.run([*_command(), "load", "--store", str(store), str(_formula_documents(base / "docs"))],
                             capture_output=True, text=True, cwd=ROOT)
     assert loaded.returncode == 0, loaded.stderr[-2000:]
-    port = free_port()
-    process = subprocess.Popen(
-        [*_command(), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
-         "--load-samples-if-empty"], env={**os.environ, "DUTYGRAPH_LOCAL_UPLOADS": "1"}, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        assert process.poll() is None, process.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
-        try:
-            if httpx.get(url + "/healthz", timeout=5).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.3)
-    try:
+    with dutygraph_serve(store, "--host", "127.0.0.1", "--load-samples-if-empty", "--local-uploads") as (url, process):
         yield {"url": url, "process": process}
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # ------------------------------------------------------------------ what is watched
-
-class _Listener:
-    """A loopback TCP listener that counts connections (the target of the SERVICE queries)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                connection, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(timeout=5)
-        self.sock.close()
 
 
 def _status_kb(pid: int, field: str) -> int:
@@ -313,7 +262,7 @@ def test_hostile_requests_for_the_soak_time(server: dict) -> None:
     sum_rss_bound_mb = (1 + WORKERS) * server_bound_mb + WORKERS * DEFAULTS.query_memory_mb
     sum_pss_bound_mb = server_bound_mb + WORKERS * DEFAULTS.query_memory_mb
 
-    listener, monitor = _Listener(), _Monitor(pid)
+    listener, monitor = LoopbackListener(), _Monitor(pid)
     kinds = hostile_requests(listener.port)
     hostile: Counter[str] = Counter()
     answers: dict[str, Counter[str]] = {name: Counter() for name in kinds}  # how each kind was answered
