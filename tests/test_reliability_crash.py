@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,9 +36,9 @@ def _run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=600)
 
 
-def _state(path: Path) -> dict[str, frozenset[str]]:
+def _state(path: Path, opener: Callable[[Path], ox.Store] = lambda p: ox.Store(str(p))) -> dict[str, frozenset[str]]:
     """The store's quads by graph (opening it is part of the check)."""
-    store = ox.Store(str(path))
+    store = opener(path)
     try:
         graphs: dict[str, set[str]] = {}
         for quad in store:
@@ -130,14 +131,7 @@ KILL_POINTS = [("stream", 2), ("plan-analysis", 1), ("plan-analysis", 2), ("cros
 
 def _recovered_state(path: Path) -> dict[str, frozenset[str]]:
     """The store's quads by graph once open_store has recovered it, as every reader opens it."""
-    store = open_store(path)
-    try:
-        graphs: dict[str, set[str]] = {}
-        for quad in store:
-            graphs.setdefault(str(quad.graph_name), set()).add(str(quad))
-        return {g: frozenset(q) for g, q in graphs.items()}
-    finally:
-        del store
+    return _state(path, open_store)
 
 
 def _killed_load(point: str, nth: int, store: Path, corpus: Path) -> subprocess.CompletedProcess:
