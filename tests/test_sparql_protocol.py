@@ -480,7 +480,8 @@ def test_streaming_query_is_really_stopped(store: ox.Store) -> None:
     """With one slot, the next query only succeeds if the timed-out evaluation really ended."""
     client = _client(store, timeout_s=1, max_concurrent_queries=1, max_rows=10_000_000)
     response, elapsed = _timed(lambda: _send(client, "GET", SLOW_STREAM))
-    assert response.status_code == 503 and response.json()["detail"] == TIME_LIMIT and elapsed < 1.5
+    # answered at its limit; the slack covers forking the query worker and killing it on a loaded 2-core CI
+    assert response.status_code == 503 and response.json()["detail"] == TIME_LIMIT and elapsed < 2.5
     assert _labels_json(_send(client, "GET", LABELS_QUERY)) == LABELS
 
 
