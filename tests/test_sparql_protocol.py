@@ -491,7 +491,7 @@ def test_blocked_evaluation_holds_its_slot_in_thread_mode(store: ox.Store) -> No
     assert _send(client, "GET", SLOW_COUNT).json()["detail"] == TIME_LIMIT
     response, elapsed = _timed(lambda: _send(client, "GET", LABELS_QUERY))
     assert response.status_code == 503 and response.json()["detail"].startswith("server busy")
-    assert elapsed < 1.5
+    assert elapsed < 2.5   # answered at its 1 s deadline, with slack for a loaded 2-core CI
 
 
 def _children() -> set[str]:
