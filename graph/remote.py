@@ -492,6 +492,23 @@ class RemoteStore:
                 self._client.close()
                 self._client = None
 
+    def _send(self, method: str, url: str, **request: Any) -> httpx.Response:
+        """One request whose whole answer must arrive within timeout_s: httpx's own timeout is per read, so an
+        engine trickling bytes could otherwise hold a worker (or a test run) for as long as it likes."""
+        deadline = time.monotonic() + self.config.timeout_s
+        response = self.client.send(self.client.build_request(method, url, **request), stream=True)
+        try:
+            chunks: list[bytes] = []
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(f"the answer took longer than {self.config.timeout_s:g} s",
+                                            request=response.request)
+        finally:
+            response.close()
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in ("content-encoding", "content-length")]
+        return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks), request=response.request)
+
     def _post(self, url: str, data: dict[str, Any] | None = None, accept: str = XML_RESULTS,
               content: bytes | None = None, content_type: str | None = None, method: str = "POST",
               params: dict[str, Any] | None = None) -> httpx.Response:
@@ -499,7 +516,7 @@ class RemoteStore:
         if content_type:
             headers["Content-Type"] = content_type
         try:
-            response = self.client.request(method, url, data=data, content=content, params=params, headers=headers)
+            response = self._send(method, url, data=data, content=content, params=params, headers=headers)
         except httpx.TimeoutException as error:
             raise RemoteStoreError(f"the SPARQL engine at {url} did not answer within "
                                    f"{self.config.timeout_s:g} s") from error

@@ -564,13 +564,14 @@ def test_a_batch_of_ten_thousand_duties_loads_remotely_like_embedded(corpus_load
     assert list_tasks(far) == list_tasks(near)
 
 
-# Virtuoso 7.2.5 answers shared_facilities.rq with rows missing on this corpus (a different number from run to
-# run, no error or partial-answer header), though the stored quads are identical; the samples answer right.
-VIRTUOSO_ROW_LOSS = pytest.mark.xfail(strict=False, reason="Virtuoso 7.2.5 drops rows of shared_facilities.rq at 10,000 duties")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=VIRTUOSO_ROW_LOSS) if n == "shared-facilities" else n
-                                  for n in reports.REPORTS])
+# shared_facilities.rq is left out at this size: Virtuoso 7.2.5 needs more than 30 s for it on a busy 2-core machine
+# (embedded: a few seconds); at the test engine's MaxQueryExecutionTime of 15 s it answered with rows missing, a
+# different number each run, without the partial-answer header; without that limit it goes past the store's 30 s.
+# A CI run once stood still in this very test for over an hour (no stack was printed, so the cause is not known);
+# since then the store's time limit covers the whole answer, not each read (tests/test_remote_deadline.py), and
+# pytest-timeout fails a hung test with every thread's stack (docs/DEPLOY.md).
+# The samples' shared facilities are compared on Virtuoso above.
+@pytest.mark.parametrize("name", [n for n in reports.REPORTS if n != "shared-facilities"])
 def test_a_batch_of_ten_thousand_duties_reports_like_embedded(corpus_loaded, name):
     far, near = corpus_loaded
     assert json.dumps(reports.report(far, name), ensure_ascii=False) == json.dumps(reports.report(near, name), ensure_ascii=False)
