@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .clauses import VERBS, read_clauses
 from .deadlines import is_deadline_text
-from .unit_names import is_bare_kind, is_name_list, is_unit_list
+from .unit_names import is_bare_kind, is_unit_list
 
 OPEN, CLOSE = "（([【〔", "）)]】〕"
 _KEY = re.compile(
@@ -19,11 +20,7 @@ _KEY = re.compile(
     r"(?:省|市|区|县)?(?:单位|部门|领导|主体|人)(?:[及和、](?:责任人|负责人|责任领导))?|部门分工|责任分工|任务分工"
     r"|完成(?:时限|时间|期限)|时限要求|时间节点|时限|时间)\s*[：:]"
 )
-_VERBS = r"(?:按职责分工|按照职责分工|按职责|分别|共同|各自|依职责)?"
-_CLAUSE = re.compile(
-    rf"^(?P<names>.+?)(?:等(?:相关|有关)?(?:部门|单位)?)?{_VERBS}"
-    r"(?P<verb>牵头(?:负责|落实|实施|推进)?|负责(?:落实|实施)?|主责|主办|承办|配合(?:落实|实施)?|参与|协助|协办|协同|落实)?$"
-)
+_VERBS = VERBS
 _BY = re.compile(
     rf"由(?P<lead>[^，。；,;由]{{2,80}}?){_VERBS}(?P<verb>牵头(?:负责|落实|实施|推进)?|负责|主责|承办)"
     rf"(?:[，,](?P<support>[^，。；,;]{{2,80}}?){_VERBS}(?:配合|参与|协助|协办))?"
@@ -34,8 +31,6 @@ _LEADS = re.compile(
     rf"(?:(?P<support>[^，。；,;]{{2,80}}?){_VERBS}(?:配合|参与|协助|协办)[，,])?"
 )
 _SENTENCE_END = "。；;！!？?"
-# （第一责任单位为牵头单位，下同）: a note on how to read the list, not a unit (the first unit leads anyway)
-_NOTE = re.compile(r"[（(][^（）()]*(?:下同|为牵头单位)[^（）()]*[）)]")
 # A unit as the subject of a sentence (or of a clause after 第一阶段：动员部署，7月16日前，): 省农业厅做好…,
 # 各成员单位制定…, 各村、社区要建立…, 各乡镇(街道)要设… (a bracket qualifies a name). Attitudes (要高度重视) are exhortation, not work, and match no verb here.
 _SUBJECT = re.compile(
@@ -97,25 +92,6 @@ def role_of_key(key: str) -> str:
     if "时" in key:
         return "deadline"
     return "units"
-
-
-def read_clauses(text: str, declared: bool = False) -> dict[str, str] | None:
-    """`A牵头，B、C参与，D负责落实` → lead A, support B、C, units D; every clause must name units only.
-    Text after a full stop (以下各项工作均需…不再列出) is a note, not an assignment."""
-    text = re.split(r"[。]", text, maxsplit=1)[0].strip("；;，, ")
-    text = _NOTE.sub("", text).strip("；;，, ")
-    found: dict[str, list[str]] = {"lead": [], "support": [], "units": []}
-    for clause in (c.strip() for c in re.split(r"[，,；;]", text)):
-        match = _CLAUSE.match(clause) if clause else None
-        if match is None or not (is_name_list if declared else is_unit_list)(match.group("names")):
-            return None
-        verb = match.group("verb") or ""
-        role = "lead" if verb.startswith(("牵头", "主责", "主办")) else "support" if verb.startswith(
-            ("配合", "参与", "协助", "协办", "协同")) else "units"
-        if role == "units" and (found["lead"] or found["units"]) and verb:
-            role = "support"
-        found[role].append(clause if not verb else match.group("names"))
-    return {role: "、".join(names) for role, names in found.items() if names} or None
 
 
 def cell_roles(cell: str) -> dict[str, str] | None:
@@ -208,7 +184,7 @@ def _cuts(text: str) -> list[tuple[int, int, Roles]]:
 
 def _explicit(inner: str) -> bool:
     """A bracket that says what its units do (牵头, 负责, 责任单位：) is an assignment wherever it stands."""
-    return bool(_KEY.search(inner) or re.search(r"牵头|负责|配合|参与|协助|协办", inner))
+    return bool(_KEY.search(inner) or re.search(r"牵头|负责|配合|参与|协助|协办|指导", inner))
 
 
 def _ends_sentence(text: str, start: int, end: int) -> bool:

@@ -31,7 +31,10 @@ def header_meaning(cell: str) -> str | None:
     for meaning, words in HEADER_MEANINGS:
         if any(compact == w or (w in compact and len(compact) <= len(w) + 4) for w in words):
             return meaning
-    first = re.split(r"[与及和]", compact, maxsplit=1)[0]
+    alternatives = [header_meaning(part) for part in compact.split("或") if part] if "或" in compact else []
+    if "lead" in alternatives:     # 责任单位或牵头单位: the column names its units as the leads
+        return "lead"
+    first = re.split(r"[与及和或]", compact, maxsplit=1)[0]
     if first and first != compact:     # 责任主体与协同单位, 责任单位及责任人: the first part names the column
         return header_meaning(first)
     return None

@@ -13,6 +13,7 @@ import re
 
 from .assignments import cell_roles
 from .columns import map_header
+from .deadlines import is_deadline_text
 from .errors import LoadError
 from .records import PlanRecord
 from .table_rows import Table, TableRow, tables_to_plan
@@ -48,6 +49,7 @@ def parse(text: str, file: str, plan_id: str) -> PlanRecord:
         message = "no table header (序号 … 责任部门 …) found under any delimiter (tab , ; |): this is not a duty table"
         raise LoadError(file, message)
     rows: list[TableRow] = []
+    text = _rejoined(text) if delimiter == "|" else text
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     start = 1
     try:
@@ -57,6 +59,31 @@ def parse(text: str, file: str, plan_id: str) -> PlanRecord:
     except csv.Error as exc:
         raise LoadError(file, f"cannot read the CSV: {exc}", reader.line_num) from None
     return tables_to_plan([Table(_numbered(rows))], file, plan_id, layout="csv-table")
+
+
+def _rejoined(text: str) -> str:
+    """`… | 市国土资源局` / `市农牧林业局 | 2010年9月20日前 |`: in a `|` table whose rows end with a bar, a line without
+    the closing bar is a row whose cell was broken over two lines; the two halves are joined with a space (two
+    units in one cell), and an empty line keeps the later rows on their own line numbers. Two halves together are
+    never wider than the widest row."""
+    lines = text.split("\n")
+    filled = [line.rstrip() for line in lines if line.strip()]
+    if not filled or sum(line.endswith("|") for line in filled) * 2 < len(filled):
+        return text
+    widest = max(line.count("|") for line in filled)
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index].rstrip()
+        following = lines[index + 1].rstrip() if index + 1 < len(lines) else ""
+        halves = "|" in line and not line.endswith("|") and following.endswith("|")
+        if halves and line.count("|") + following.count("|") <= widest:      # two whole rows would be wider
+            out.extend([f"{line} {following.strip()}", ""])
+            index += 2
+            continue
+        out.append(lines[index])
+        index += 1
+    return "\n".join(out)
 
 
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])\s*\S")
@@ -79,7 +106,7 @@ def _numbered(rows: list[TableRow]) -> list[TableRow]:
         if len(filled) == 1 and _HEADING.match(filled[0]):
             out.append(TableRow(filled, row.line, spanning=True))     # 一、体系建设 | : a heading across the table
             continue
-        cells, merged = _aligned([c.strip() for c in row.cells], unit_at, len(rows[at].cells))
+        cells, merged = _aligned([c.strip() for c in row.cells], unit_at, len(rows[at].cells), header.get("deadline"))
         task = cells[header["text"]] if header["text"] < len(cells) and header["text"] not in merged else ""
         item = _ITEM.match(task)
         number = ""
@@ -91,15 +118,21 @@ def _numbered(rows: list[TableRow]) -> list[TableRow]:
     return out
 
 
-def _aligned(cells: list[str], unit_at: int, width: int) -> tuple[list[str], frozenset[int]]:
+def _aligned(cells: list[str], unit_at: int, width: int, deadline_at: int | None = None) -> tuple[list[str], frozenset[int]]:
     """The row moved right by its empty trailing cells when that brings a unit list under the unit column (the
-    left cells were merged from above); the columns it leaves empty on the left are marked merged."""
+    left cells were merged from above); the columns it leaves empty on the left are marked merged. A short row
+    ending in a deadline is moved first so that the deadline stands under its column: `有关部门` under the unit
+    column is then the support it is, not the leads."""
     filled = len(cells)
     while filled and not cells[filled - 1]:
         filled -= 1
+    lead = 1 if cells and not cells[0] else 0       # `| a | b |` splits with an empty cell before the bar
+    if deadline_at is not None and lead < filled <= deadline_at and is_deadline_text(cells[filled - 1]):
+        moved = cells[:lead] + [""] * (deadline_at + 1 - filled) + cells[lead:filled]
+        if unit_at < len(moved) and _units(moved[unit_at]):
+            return moved + [""] * max(0, width - len(moved)), frozenset(range(lead, lead + deadline_at + 1 - filled))
     if unit_at < len(cells) and _units(cells[unit_at]):
         return cells, frozenset()
-    lead = 1 if cells and not cells[0] else 0       # `| a | b |` splits with an empty cell before the bar
     for shift in range(1, width - filled + 1):
         moved = cells[:lead] + [""] * shift + cells[lead:filled]
         if unit_at < len(moved) and _units(moved[unit_at]):

@@ -13,6 +13,7 @@ from .deadlines import leading_deadline, parse_deadline
 from .errors import LoadError
 from .metadata import title_from_text
 from .records import PlanRecord, TaskRecord
+from .unit_names import is_unit_list
 from .units import split_units
 
 # (level, pattern): 一、 > （一） > 1. > (1) > ①; 第一条 and 一是 read as items too.
@@ -74,7 +75,7 @@ def blocks_of(lines: list[str]) -> list[Block]:
         stripped = line.strip().strip("|").strip()
         if not stripped:
             continue
-        label = label_of(stripped)
+        label = label_of(stripped) or _next_number(stripped, blocks)
         if label:
             current = Block(label[0], label[1], lineno, lineno, [label[2]])
             blocks.append(current)
@@ -87,6 +88,19 @@ def blocks_of(lines: list[str]) -> list[Block]:
         current = Block(current.level + 1 if current else 9, "", lineno, lineno, [stripped], titled)
         blocks.append(current)
     return blocks
+
+
+_NUMBER_BEFORE_DIGITS = re.compile(r"^\s*(\d{1,3})\.(?=\d+(?![\d.．万亿千百%‰]))")      # not 2.5万, 1.20亿
+
+
+def _next_number(line: str, blocks: list[Block]) -> tuple[int, str, str] | None:
+    """11.121人才梯队项目 after item 10.: a number and a point before a text that opens with digits is the next item's
+    label when it follows the last numbered item; a decimal (2.5万) is not, whatever number comes before."""
+    match = _NUMBER_BEFORE_DIGITS.match(line)
+    last = next((b.label for b in reversed(blocks) if b.label and b.level == 2), "")
+    if not match or not last.rstrip("、﹒．.").isdigit() or int(last.rstrip("、﹒．.")) + 1 != int(match.group(1)):
+        return None
+    return 2, f"{match.group(1)}.", line[match.end():]
 
 
 MAX_BLOCK_LINES = 60   # an item longer than this is not one duty's text (and re-reading it would be quadratic)
@@ -120,10 +134,11 @@ def looks_like(text: str) -> bool:
     return any(_duties(b) for b in blocks_of(text.split("\n")[:20000]))
 
 
-def _duties(block: Block, sentences: bool = True) -> list[Duty]:
+def _duties(block: Block, sentences: bool = True, subjects: bool = True) -> list[Duty]:
     if _ADDRESSEE.match(block.text.strip()) and not block.label:
         return []
-    found = split_duties(block.text, subjects=sentences and bool(block.label or block.titled), sentences=sentences)
+    subjects = subjects and sentences and bool(block.label or block.titled)
+    found = split_duties(block.text, subjects=subjects, sentences=sentences)
     return [d for d in found if d.roles.names_units]
 
 
@@ -135,12 +150,14 @@ def parse(text: str, file: str, plan_id: str, layout: str = "duty-text", sentenc
     headings: list[tuple[int, str, Block]] = []
     run: list[Block] = []            # sub-items in a row without an assignment of their own
     item: Block | None = None
-    for block in blocks_of(lines):
-        duties = _duties(block, sentences)
+    blocks = blocks_of(lines)
+    subjects = not assigns_by_brackets(blocks)
+    for block in blocks:
+        duties = _duties(block, sentences, subjects)
         parent = next((b for level, _, b in reversed(headings) if level < block.level), None)
         if duties and parent is not None and _closes_run(block, run):
             block = _joined(parent, [*run, block])
-            duties = _duties(block, sentences)
+            duties = _duties(block, sentences, subjects)
         if block.label:
             item = block
         run = [*run, block] if block.label and not duties and run and run[-1].level == block.level else (
@@ -157,7 +174,34 @@ def parse(text: str, file: str, plan_id: str, layout: str = "duty-text", sentenc
             plan.tasks.append(to_task(duty, owner.label, block, section, file, len(plan.tasks) + 1))
     if not plan.tasks:
         raise LoadError(file, "no duty with its units found (（责任单位：…）, （A牵头，B配合）, 牵头单位：… lines)")
+    _spread_implied(plan.tasks)
     return plan
+
+
+# （A指导，B负责落实。以下均需B落实，不再列出）: a body every later duty has without its bracket naming it again
+_IMPLIED = re.compile(r"以下(?:各项|各条)?(?:工作|任务)?均(?:需|由|要)(?P<who>[^，,。；;]{2,20}?)(?:负责)?落实[，,]?不再(?:一一)?列出")
+
+
+def _spread_implied(tasks: list[TaskRecord]) -> None:
+    """Record the implied body on every later duty (raw `implied_collective`), apart from the units the duty's
+    own bracket names: the document says it once so as not to repeat it."""
+    implied = ""
+    for task in tasks:
+        if implied:
+            task.raw["implied_collective"] = implied
+        found = _IMPLIED.search(task.units_raw)
+        if found and is_unit_list(found.group("who")):
+            implied = found.group("who")
+
+
+BRACKETED_ITEMS = 3   # numbered items closed by a written-out assignment that make a document's way of assigning
+
+
+def assigns_by_brackets(blocks: list[Block]) -> bool:
+    """A document that closes its items with written-out assignments (（A、B负责）) says who does what there; a unit
+    as a sentence's subject in its other items or closing paragraphs (各地区要…) is exhortation, not a duty."""
+    closed = sum(1 for b in blocks if b.label and _duties(b, sentences=False))
+    return closed >= BRACKETED_ITEMS
 
 
 def _closes_run(block: Block, run: list[Block]) -> bool:

@@ -4,7 +4,8 @@ unit F1 (the units of each duty), lead accuracy and deadline accuracy.
 Predicted duties are matched to labelled ones by item number and opening words (or, failing that, the line).
 A labelled unit is compared after the label's own prefix or suffix expansion (`prefix_expanded`: 国土房管局 → 市国土房管局;
 `suffix_expanded`: 公安 → 公安部门, from `公安、交通运输部门`; a predicted short form is expanded the same way).
-Run: `python -m dutygraph.loaders.scoring tests/realdocs`."""
+Run: `python -m dutygraph.loaders.scoring tests/realdocs`; `--misses` prints, per document, every labelled duty
+read wrong (units, lead or deadline), every one not found and every duty found that no label matches."""
 from __future__ import annotations
 
 import json
@@ -124,5 +125,45 @@ def table(scores: list[Score]) -> str:
     return "\n".join(rows)
 
 
+def misses(text_path: Path, labels: dict) -> list[str]:
+    """One line per difference from the labels, to see what a figure is made of."""
+    try:
+        tasks = read_document(text_path).tasks
+    except LoadError as exc:
+        return [f"refused: {exc.message[:100]}"]
+    free, out = list(tasks), []
+    for label in labels.get("duties", []):
+        where = f"{label.get('number')} line {label.get('line')} {label.get('text_start', '')[:12]}"
+        task = next((t for t in free if _matches(label, t)), None)
+        if task is None:
+            out.append(f"not found: {where}")
+            continue
+        free.remove(task)
+        shared = label.get("suffix_expanded") or {}
+        gold = set(_expanded(label, label.get("lead", []) + label.get("co", []) + label.get("collective", [])))
+        got = {shared.get(n, n) for n in task.departments + task.collective_units}
+        lead, gold_lead = {shared.get(n, n) for n in lead_of(task)}, set(_expanded(label, label.get("lead", [])))
+        written = task.deadline.raw if task.deadline else ""
+        if got != gold:
+            out.append(f"units: {where}: extra {sorted(got - gold)}, missing {sorted(gold - got)}")
+        if lead != gold_lead:
+            out.append(f"lead: {where}: {sorted(lead)} for {sorted(gold_lead)}")
+        if _compact(written) != _compact(label.get("deadline") or ""):
+            out.append(f"deadline: {where}: {written or None!r} for {label.get('deadline')!r}")
+    return out + [f"no label: line {t.lines[0]} {t.text[:20]} {t.departments + t.collective_units}" for t in free]
+
+
+def _print_misses(folder: Path) -> None:  # pragma: no cover - a command for people
+    for labels_path in sorted(folder.glob("*.labels.json")):
+        text_path = labels_path.with_name(labels_path.name.replace(".labels.json", ".txt"))
+        if text_path.exists():
+            for line in misses(text_path, json.loads(labels_path.read_text(encoding="utf-8"))):
+                print(f"{text_path.stem}: {line}")
+
+
 if __name__ == "__main__":  # pragma: no cover - a command for people
-    print(table(score_folder(Path(sys.argv[1] if len(sys.argv) > 1 else "tests/realdocs"))))
+    arguments = [a for a in sys.argv[1:] if a != "--misses"]
+    chosen = Path(arguments[0] if arguments else "tests/realdocs")
+    print(table(score_folder(chosen)))
+    if "--misses" in sys.argv[1:]:
+        _print_misses(chosen)

@@ -10,7 +10,7 @@ import re
 _BODY_ENDINGS = (
     "人民政府", "政府", "办事处", "管委会", "管理委员会", "委员会", "领导小组", "工作专班", "专班", "指挥部", "办公室", "办公厅",
     "小组", "分局", "支队", "大队", "中队", "分中心", "中心", "总队", "局", "委", "办", "厅", "部", "署", "院", "所", "站",
-    "处", "室", "科", "队", "馆", "场", "行", "社", "台", "会", "联", "盟", "团", "公司", "集团", "银行", "海关",
+    "处", "室", "科", "队", "馆", "场", "行", "社", "台", "会", "联", "盟", "团", "团中央", "公司", "集团", "银行", "海关",
     "街道", "街办", "镇", "乡", "社区", "村", "园区", "开发区", "高新区", "新区", "示范区", "试验区", "保税区", "片区",
     "产业园", "科技城", "新城", "港区", "集团公司", "学校", "学院", "大学", "医院", "单位", "部门", "机构",
 )
@@ -166,5 +166,9 @@ def is_name_list(text: str) -> bool:
     from .units import split_units
 
     listed = split_units(text, expand=False)
-    names = listed.departments + listed.collective_units + listed.persons
+    names = listed.departments + [_ROLE_OF_PLACEHOLDER.sub("", n) for n in listed.collective_units] + listed.persons
     return bool(names) and all(len(n) <= 30 and not _NOT_IN_NAME.search(strip_annotation(n)) for n in names)
+
+
+# 各项目牵头单位, 各配合单位: a placeholder for the bodies in a role; the role word is part of its name, not a verb
+_ROLE_OF_PLACEHOLDER = re.compile(r"(?:牵头|配合|责任|负责)(?=单位$|部门$)")

@@ -89,12 +89,13 @@ _BODY_KIND = re.compile(r"(?:委员会|安委会|管委会|党委|政府|部门|
 # 各县、市、区政府 is one placeholder (every county, city and district government), not three units.
 # 各村、社区 and 各乡镇、街道 likewise: short kinds of body after one 各 share it.
 _LEVEL_SERIES = re.compile(
-    r"各[省市县区镇乡](?:、[省市县区镇乡])+[^、，,；;\s]*|各[\u4e00-\u9fff]{1,2}(?:、(?:社区|街道|乡镇|镇|乡|村|园区))+(?![\u4e00-\u9fff])"
+    r"各(?:有关|相关)?[省市县区镇乡](?:、[省市县区镇乡])+[^、，,；;\s]*|各[\u4e00-\u9fff]{1,2}(?:、(?:社区|街道|乡镇|镇|乡|村|园区))+(?![\u4e00-\u9fff])"
     # 各乡镇人民政府、街道办事处: a bare kind of body after a 各 government shares the 各
     r"|各[\u4e00-\u9fff]{1,4}(?:人民政府|政府)(?:、(?:街道办事处|街道办|街道|社区|村))+(?![\u4e00-\u9fff])"
 )
 
 
+_OPEN_AND_PLACEHOLDER = re.compile(r"^(?P<open>.{2,}等)[和及](?P<rest>.{2,})$")
 _KIND_OF_DEPARTMENT = re.compile(r"(?![各市区县省镇乡])[\u4e00-\u9fff]{0,4}(?:部门|单位|机构)")
 
 
@@ -103,6 +104,10 @@ def _split_conjunctions(parts: list[str]) -> list[str]:
     are units or placeholders on their own."""
     out: list[str] = []
     for part in parts:
+        joined = _OPEN_AND_PLACEHOLDER.match(part)
+        if joined and is_collective(joined.group("rest")):      # A等和各有关省级人民政府: the open list, then the placeholder
+            out.extend([joined.group("open"), joined.group("rest")])
+            continue
         pieces = re.split(r"[及和与]", part) if re.search(r"[及和与]", part) and "等" not in part else [part]
         # 党委和人民政府, 党工委和管委会: a bare kind after 和 is the same place's other body, kept as written
         whole = len(pieces) > 1 and any(is_bare_kind(p) for p in pieces[1:])

@@ -6,8 +6,9 @@ The held-out set was measured once before any change for it (unit F1 0.39, lead 
 reader, so its floor is the figure reached, not an unseen-document figure. The unseen set (tests/realdocs_unseen)
 was measured once the same way (unit F1 0.41, lead 0.11) and then used for development too: its floor is likewise
 the figure reached. The fourth set (tests/realdocs_fourth) was measured once the same way (unit F1 0.75, lead 0.52)
-and then used for development too: its floor is the figure reached, and the next honest figure for new documents
-comes from a fifth set (being labelled; it is not read here until it has been measured once)."""
+and then used for development too: its floor is the figure reached. The fifth set (tests/realdocs_fifth) was
+measured once at first contact (unit F1 0.80, lead 0.76) and then used for development too: its floor is likewise
+the figure reached, and the next honest figure for new documents has to come from a sixth set."""
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ from dutygraph.loaders.scoring import overall, score_document, score_folder, tab
 HERE = Path(__file__).parent
 # set -> (minimum unit F1, minimum lead accuracy): the figures reached, rounded down
 SETS = {"realdocs": (0.99, 1.0), "realdocs_heldout": (0.94, 0.94), "realdocs_unseen": (0.89, 0.91),
-        "realdocs_fourth": (1.0, 1.0)}
+        "realdocs_fourth": (1.0, 1.0), "realdocs_fifth": (0.97, 0.98)}
 LABELLED = sorted(p for name in SETS for p in (HERE / name).glob("*.labels.json"))
 
 
