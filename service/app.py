@@ -23,8 +23,8 @@ from dutygraph.graph.store import named_graphs, open_store
 
 from . import security
 from .answer_cache import AnswerCache, warm_up
+from .gate import GateMiddleware, StoreGate
 from .settings import Settings
-from .uploads import GateMiddleware, StoreGate
 from .writes import WritePath
 
 __all__ = ["Settings", "app_from_env", "create_app"]
@@ -125,14 +125,10 @@ def _attach(app: FastAPI, db: Any) -> None:
 def _store_routes(app: FastAPI, db: Any, cache: AnswerCache, sparql_settings: Any) -> None:
     from dutygraph.viz import build_viz_router
 
+    from . import deadlines_page, dismissals, duty_lists, sparql, upload_page, uploads
     from .api import build_api_router
-    from .deadlines_page import build_deadlines_router
-    from .dismissals import build_dismissals_router
-    from .duty_lists import build_duty_lists_router
+    from .deps import provide
     from .pages import build_pages_router
-    from .sparql import build_sparql_router
-    from .upload_page import build_upload_router
-    from .uploads import PageUploads, PendingUploads, build_load_router
 
     settings: Settings = app.state.settings
 
@@ -146,16 +142,15 @@ def _store_routes(app: FastAPI, db: Any, cache: AnswerCache, sparql_settings: An
 
     writes = WritePath(gate=app.state.gate, after_write=after_write)  # the one write path: loads, uploads, Update
     app.state.on_shutdown = []
-    app.include_router(build_sparql_router(get_store, sparql_settings, cache, writes, app.state.on_shutdown))
-    page_uploads = PageUploads() if settings.local_uploads else None
-    pending = PendingUploads(settings.preview_minutes)
-    app.include_router(build_load_router(get_store, writes, settings.token, settings.allow_load, page_uploads, pending))
-    app.include_router(build_upload_router(get_store, pending, settings.token, settings.allow_load, page_uploads))
+    provide(app, db, settings=settings, cache=cache, writes=writes, sparql=sparql_settings)
+    app.include_router(sparql.router)
+    app.include_router(uploads.load_router)
+    app.include_router(upload_page.router)
     app.include_router(build_api_router(get_store, cache))
-    app.include_router(build_dismissals_router(get_store, writes, settings.token, settings.allow_update))
+    app.include_router(dismissals.router)
     app.include_router(build_viz_router(get_store, cache))
-    app.include_router(build_duty_lists_router(get_store, cache))   # before the pages' /departments/{iri:path}
-    app.include_router(build_deadlines_router(get_store, cache))
+    app.include_router(duty_lists.router)   # before the pages' /departments/{iri:path}
+    app.include_router(deadlines_page.router)
     app.include_router(build_pages_router(get_store, cache))
 
 

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Header, HTTPException, Query
+from fastapi import APIRouter, Depends, Header, HTTPException, Query
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from dutygraph.graph import dismissals as dm
 
+from . import deps
 from .security import bearer_token_ok
 from .writes import WritePath
 
@@ -40,52 +41,56 @@ class DismissRequest(BaseModel):
     by: str = Field(..., min_length=1, max_length=dm.MAX_NAME_CHARS, description="who dismisses it")
 
 
-def build_dismissals_router(get_store: Callable[[], ox.Store], writes: WritePath, token: str | None,
-                            enabled: bool) -> APIRouter:
-    router = APIRouter(prefix=PREFIX, tags=["findings"])
+router = APIRouter(prefix=PREFIX, tags=["findings"])
 
-    def authorise(authorization: str | None) -> None:
-        if not enabled or not token:
-            raise HTTPException(403, "dismissing findings over HTTP is disabled: start the server with "
-                                     "--allow-update --token …, or use `dutygraph dismiss` on the server")
-        if not bearer_token_ok(authorization, token):
-            raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
 
-    async def write(fn: Callable[..., dm.Dismissal], *args: Any) -> dict[str, Any]:
-        try:
-            return (await writes.run(fn, get_store(), *args)).as_json()
-        except dm.FindingNotFound as exc:
-            raise HTTPException(404, str(exc)) from None
-        except dm.DismissalError as exc:
-            raise HTTPException(400, str(exc)) from None
+def _authorise(settings: deps.Config, authorization: Annotated[str | None, Header()] = None) -> None:
+    """403 unless writing over HTTP is on (--allow-update with a token), 401 for a missing or wrong token."""
+    if not settings.allow_update or not settings.token:
+        raise HTTPException(403, "dismissing findings over HTTP is disabled: start the server with "
+                                 "--allow-update --token …, or use `dutygraph dismiss` on the server")
+    if not bearer_token_ok(authorization, settings.token):
+        raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
 
-    def dismiss(store: ox.Store, body: DismissRequest) -> dm.Dismissal:
-        found = dm.find_finding(store, body.finding, body.tasks, body.kind)
-        return dm.dismiss(store, found, body.reason, body.by, via="http-token")
 
-    @router.post("/dismiss", summary="Dismiss a finding with a reason (bearer token; kept across reloads)",
-                 responses=_ERRORS)
-    async def dismiss_finding(body: DismissRequest, authorization: Annotated[str | None, Header()] = None):
-        authorise(authorization)
-        return await write(dismiss, body)
+Authorised = Depends(_authorise)
 
-    @router.delete("/dismiss", summary="Withdraw the dismissal of a finding named by its IRI or duties (bearer token)",
-                   responses=_ERRORS)
-    async def undismiss_by_query(finding: Annotated[str | None, Query(max_length=2000, description="the finding's IRI")] = None,
-                                 tasks: Annotated[list[str], Query(description="or: its member duties' IRIs")] = [],  # noqa: B006
-                                 kind: str | None = None,
-                                 authorization: Annotated[str | None, Header()] = None):
-        authorise(authorization)
-        return await write(lambda store: dm.undismiss(store, finding, tasks, kind))
 
-    @router.delete("/dismiss/{finding:path}", summary="Withdraw the dismissal of a finding (bearer token)",
-                   responses=_ERRORS)
-    async def undismiss_finding(finding: str, authorization: Annotated[str | None, Header()] = None):
-        authorise(authorization)
-        return await write(lambda store: dm.undismiss(store, finding))
+async def _write(writes: WritePath, store: Any, fn: Callable[..., dm.Dismissal], *args: Any) -> dict[str, Any]:
+    try:
+        return (await writes.run(fn, store, *args)).as_json()
+    except dm.FindingNotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    except dm.DismissalError as exc:
+        raise HTTPException(400, str(exc)) from None
 
-    @router.get("/dismissals", summary="Dismissed findings: which, why, who and when")
-    async def dismissal_list() -> list[dict[str, Any]]:
-        return [d.as_json() for d in await run_in_threadpool(dm.dismissals, get_store())]
 
-    return router
+def _dismiss(store: ox.Store, body: DismissRequest) -> dm.Dismissal:
+    found = dm.find_finding(store, body.finding, body.tasks, body.kind)
+    return dm.dismiss(store, found, body.reason, body.by, via="http-token")
+
+
+@router.post("/dismiss", summary="Dismiss a finding with a reason (bearer token; kept across reloads)",
+             responses=_ERRORS, dependencies=[Authorised])
+async def dismiss_finding(body: DismissRequest, db: deps.Store, writes: deps.Writes):
+    return await _write(writes, db, _dismiss, body)
+
+
+@router.delete("/dismiss", summary="Withdraw the dismissal of a finding named by its IRI or duties (bearer token)",
+               responses=_ERRORS, dependencies=[Authorised])
+async def undismiss_by_query(db: deps.Store, writes: deps.Writes,
+                             finding: Annotated[str | None, Query(max_length=2000, description="the finding's IRI")] = None,
+                             tasks: Annotated[list[str], Query(description="or: its member duties' IRIs")] = [],  # noqa: B006
+                             kind: str | None = None):
+    return await _write(writes, db, lambda store: dm.undismiss(store, finding, tasks, kind))
+
+
+@router.delete("/dismiss/{finding:path}", summary="Withdraw the dismissal of a finding (bearer token)",
+               responses=_ERRORS, dependencies=[Authorised])
+async def undismiss_finding(finding: str, db: deps.Store, writes: deps.Writes):
+    return await _write(writes, db, lambda store: dm.undismiss(store, finding))
+
+
+@router.get("/dismissals", summary="Dismissed findings: which, why, who and when")
+async def dismissal_list(db: deps.Store) -> list[dict[str, Any]]:
+    return [d.as_json() for d in await run_in_threadpool(dm.dismissals, db)]

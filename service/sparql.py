@@ -30,16 +30,17 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from dutygraph.graph.backend import capabilities
+from dutygraph.service import deps
 from dutygraph.service import sparql_formats as sf
 from dutygraph.service.answer_cache import AnswerCache
 from dutygraph.service.query_guard import _TOKEN as _GUARD_TOKEN  # the guard's lexer: its token positions
@@ -183,7 +184,7 @@ def evaluate(store: ox.Store, request: QueryRequest, settings: SparqlSettings, d
         return Outcome.error(500, "the store could not answer the query")
 
 
-class _QueryRunner:
+class QueryRunner:
     """Runs queries off the event loop in daemon threads, at most ``max_concurrent_queries`` at once, each
     evaluated as ``settings.isolation`` says, and answers every request by its deadline (see the module doc)."""
 
@@ -447,106 +448,120 @@ def _refusal(query: str | None, update: str | None, settings: SparqlSettings) ->
     return None
 
 
-def build_sparql_router(get_store: Callable[[], ox.Store], settings: SparqlSettings,
-                        cache: AnswerCache | None = None, writes: WritePath | None = None,
-                        on_shutdown: list[Callable[[], None]] | None = None) -> APIRouter:
-    """``/sparql``: queries by GET and POST, updates by POST, the service description on a bare GET.
-    Successful query results are kept in `cache` until the next write (see service/answer_cache.py).
-    Updates go through the service's one write path (`writes`, service/writes.py), as document loads do.
-    The query workers are stopped by the callable added to `on_shutdown` (the app's lifespan calls it)."""
-    results = cache or AnswerCache(enabled=False)
-    writes = writes or WritePath(after_write=results.invalidate)
-    runner = _QueryRunner(settings, writes.fence)
-    if on_shutdown is not None:
-        on_shutdown.append(runner.close)
-    router = APIRouter(tags=["sparql"])
+router = APIRouter(tags=["sparql"])
+Config = Annotated[SparqlSettings, Depends(deps.sparql_settings)]
+Runner = Annotated[QueryRunner, Depends(deps.query_runner)]
 
-    async def answer(request: Request, params: dict[str, list[str]]) -> Response:
-        try:
-            query, update = _single(params.get("query", []), "query"), _single(params.get("update", []), "update")
-            fmt = _single(params.get("format", []), "format")
-        except ValueError as error:
-            return _error(400, str(error))
-        if query is not None and update is not None:
-            return _error(400, "give either query= or update=, not both")
-        if query is None and update is None and request.method == "POST":
-            return _error(400, "a POST needs query= or update= (the service description is a GET without query=)")
-        refusal = _refusal(query, update, settings)
-        if refusal:
-            return _error(400, refusal)
-        if update is not None:
-            return await run_update(request, update, params)
-        accept = request.headers.get("accept")
-        if query is None:
-            return await describe_service(request, accept, fmt)
-        if not sf.acceptable_at_all(accept, fmt):
-            return _error(406, "no acceptable format: queries answer in "
-                               + ", ".join(f.media_type for f in (*sf.RESULT_FORMATS, *sf.GRAPH_FORMATS)))
-        query_request = QueryRequest(query, tuple(params.get("default-graph-uri", [])),
-                                     tuple(params.get("named-graph-uri", [])), accept, fmt, _base_iri(request))
-        found, outcome, generation = results.lookup(("sparql", query_request))
-        if not found:
-            outcome = await runner.run(get_store(), query_request, generation)
-            if outcome.status == 200 and len(outcome.body) <= KEEP_BYTES and not _VOLATILE.search(query):
-                results.keep(("sparql", query_request), outcome, generation)
-        return _response(outcome)
 
-    async def run_update(request: Request, update: str, params: dict[str, list[str]]) -> Response:
-        if request.method != "POST":
-            return _error(400, "updates must be sent with POST")
-        if not update_authorised(request.headers.get("authorization"), settings):
-            return _error(403, "updates are disabled or the bearer token is missing or wrong")
-        try:
-            update = with_protocol_dataset(update, params.get("using-graph-uri", []), params.get("using-named-graph-uri", []))
-        except DatasetConflict as error:
-            return _error(400, str(error))
-        except ValueError as error:
-            return _error(400, f"invalid graph IRI: {error}")
-        refusal = _refusal(None, update, settings)  # again: the dataset clauses may copy a DELETE WHERE pattern
-        if refusal:
-            return _error(400, refusal)
-        return _response(await writes.run(apply_update, get_store(), update, _base_iri(request)))
+@dataclass(frozen=True)
+class _Endpoint:
+    """What one /sparql request works with, injected (service/deps.py): nothing here outlives the request."""
 
-    async def describe_service(request: Request, accept: str | None, fmt_param: str | None) -> Response:
-        try:
-            fmt = sf.negotiate(accept, fmt_param, sf.GRAPH_FORMATS)
-        except sf.NotAcceptable as error:
-            return _error(406, str(error))
-        store = get_store()
-        graphs = await asyncio.to_thread(
-            lambda: sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)))
-        endpoint = _base_iri(request) or "urn:dutygraph:sparql"
-        body = sf.serialize_triples(service_description(endpoint, graphs, settings), fmt,
-                                    {"sd": SD, "formats": "http://www.w3.org/ns/formats/", "limits": LIMITS})
-        return Response(body, headers={"Vary": "Accept"}, media_type=fmt.content_type)
+    store: Any
+    settings: SparqlSettings
+    results: AnswerCache
+    writes: WritePath
+    runner: QueryRunner
 
-    @router.get("/sparql", summary="SPARQL 1.1 query (GET), or the service description")
-    async def sparql_get(request: Request) -> Response:
-        """SPARQL 1.1 Protocol query via ``?query=``; without a query, the SPARQL Service Description."""
-        return await answer(request, {key: request.query_params.getlist(key) for key in request.query_params})
 
-    @router.post("/sparql", summary="SPARQL 1.1 query or update (POST)")
-    async def sparql_post(request: Request) -> Response:
-        """Query or update by form (``query=`` / ``update=``) or as a direct
-        ``application/sparql-query`` / ``application/sparql-update`` body."""
-        content_type, charset = _media_type(request.headers.get("content-type", ""))
-        if content_type not in _POST_TYPES:
-            return _error(415, "POST a form (application/x-www-form-urlencoded), application/sparql-query or "
-                               "application/sparql-update; this request's body is " + (content_type or "untyped"))
-        if charset not in (None, "utf-8", "utf8"):
-            return _error(415, f"the body must be UTF-8, not {charset}")
-        params = {key: request.query_params.getlist(key) for key in request.query_params}
-        try:
-            body = (await request.body()).decode("utf-8")
-            form = parse_qs(body, keep_blank_values=True, errors="strict") if content_type == _POST_TYPES[0] else {}
-        except UnicodeDecodeError:
-            return _error(400, "the request body is not valid UTF-8")
-        if content_type == _POST_TYPES[0]:
-            for key, values in form.items():  # a form's fields join those of the URL (a repeated query= is a 400)
-                params[key] = params.get(key, []) + values
-        else:
-            params.pop("query", None), params.pop("update", None)
-            params["query" if content_type.endswith("query") else "update"] = [body]
-        return await answer(request, params)
+def _endpoint(db: deps.Store, settings: Config, results: deps.Answers, writes: deps.Writes, runner: Runner) -> _Endpoint:
+    return _Endpoint(db, settings, results, writes, runner)
 
-    return router
+
+Endpoint = Annotated[_Endpoint, Depends(_endpoint)]
+
+
+async def _answer(request: Request, params: dict[str, list[str]], at: _Endpoint) -> Response:
+    """Successful query results are kept in the answer cache until the next write (service/answer_cache.py);
+    updates go through the service's one write path (service/writes.py), as document loads do."""
+    settings = at.settings
+    try:
+        query, update = _single(params.get("query", []), "query"), _single(params.get("update", []), "update")
+        fmt = _single(params.get("format", []), "format")
+    except ValueError as error:
+        return _error(400, str(error))
+    if query is not None and update is not None:
+        return _error(400, "give either query= or update=, not both")
+    if query is None and update is None and request.method == "POST":
+        return _error(400, "a POST needs query= or update= (the service description is a GET without query=)")
+    refusal = _refusal(query, update, settings)
+    if refusal:
+        return _error(400, refusal)
+    if update is not None:
+        return await _run_update(request, update, params, at)
+    accept = request.headers.get("accept")
+    if query is None:
+        return await _describe_service(request, accept, fmt, at)
+    if not sf.acceptable_at_all(accept, fmt):
+        return _error(406, "no acceptable format: queries answer in "
+                           + ", ".join(f.media_type for f in (*sf.RESULT_FORMATS, *sf.GRAPH_FORMATS)))
+    query_request = QueryRequest(query, tuple(params.get("default-graph-uri", [])),
+                                 tuple(params.get("named-graph-uri", [])), accept, fmt, _base_iri(request))
+    found, outcome, generation = at.results.lookup(("sparql", query_request))
+    if not found:
+        outcome = await at.runner.run(at.store, query_request, generation)
+        if outcome.status == 200 and len(outcome.body) <= KEEP_BYTES and not _VOLATILE.search(query):
+            at.results.keep(("sparql", query_request), outcome, generation)
+    return _response(outcome)
+
+
+async def _run_update(request: Request, update: str, params: dict[str, list[str]], at: _Endpoint) -> Response:
+    if request.method != "POST":
+        return _error(400, "updates must be sent with POST")
+    if not update_authorised(request.headers.get("authorization"), at.settings):
+        return _error(403, "updates are disabled or the bearer token is missing or wrong")
+    try:
+        update = with_protocol_dataset(update, params.get("using-graph-uri", []), params.get("using-named-graph-uri", []))
+    except DatasetConflict as error:
+        return _error(400, str(error))
+    except ValueError as error:
+        return _error(400, f"invalid graph IRI: {error}")
+    refusal = _refusal(None, update, at.settings)  # again: the dataset clauses may copy a DELETE WHERE pattern
+    if refusal:
+        return _error(400, refusal)
+    return _response(await at.writes.run(apply_update, at.store, update, _base_iri(request)))
+
+
+async def _describe_service(request: Request, accept: str | None, fmt_param: str | None, at: _Endpoint) -> Response:
+    try:
+        fmt = sf.negotiate(accept, fmt_param, sf.GRAPH_FORMATS)
+    except sf.NotAcceptable as error:
+        return _error(406, str(error))
+    store = at.store
+    graphs = await asyncio.to_thread(
+        lambda: sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)))
+    endpoint = _base_iri(request) or "urn:dutygraph:sparql"
+    body = sf.serialize_triples(service_description(endpoint, graphs, at.settings), fmt,
+                                {"sd": SD, "formats": "http://www.w3.org/ns/formats/", "limits": LIMITS})
+    return Response(body, headers={"Vary": "Accept"}, media_type=fmt.content_type)
+
+
+@router.get("/sparql", summary="SPARQL 1.1 query (GET), or the service description")
+async def sparql_get(request: Request, at: Endpoint) -> Response:
+    """SPARQL 1.1 Protocol query via ``?query=``; without a query, the SPARQL Service Description."""
+    return await _answer(request, {key: request.query_params.getlist(key) for key in request.query_params}, at)
+
+
+@router.post("/sparql", summary="SPARQL 1.1 query or update (POST)")
+async def sparql_post(request: Request, at: Endpoint) -> Response:
+    """Query or update by form (``query=`` / ``update=``) or as a direct
+    ``application/sparql-query`` / ``application/sparql-update`` body."""
+    content_type, charset = _media_type(request.headers.get("content-type", ""))
+    if content_type not in _POST_TYPES:
+        return _error(415, "POST a form (application/x-www-form-urlencoded), application/sparql-query or "
+                           "application/sparql-update; this request's body is " + (content_type or "untyped"))
+    if charset not in (None, "utf-8", "utf8"):
+        return _error(415, f"the body must be UTF-8, not {charset}")
+    params = {key: request.query_params.getlist(key) for key in request.query_params}
+    try:
+        body = (await request.body()).decode("utf-8")
+        form = parse_qs(body, keep_blank_values=True, errors="strict") if content_type == _POST_TYPES[0] else {}
+    except UnicodeDecodeError:
+        return _error(400, "the request body is not valid UTF-8")
+    if content_type == _POST_TYPES[0]:
+        for key, values in form.items():  # a form's fields join those of the URL (a repeated query= is a 400)
+            params[key] = params.get(key, []) + values
+    else:
+        params.pop("query", None), params.pop("update", None)
+        params["query" if content_type.endswith("query") else "update"] = [body]
+    return await _answer(request, params, at)

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-import pyoxigraph as ox
-from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
@@ -25,6 +23,7 @@ from dutygraph.loaders import LoadError, PlanRecord
 from dutygraph.loaders.detect import SUPPORTED_SUFFIXES
 from dutygraph.loaders.preview import plan_preview
 
+from . import deps
 from .duty_lists import templates
 from .uploads import _FORM_SCHEMA, PAGE_TOKEN_HEADER, PREVIEW_PREFIX, PageUploads, PendingUploads, authorise, receive_documents
 
@@ -44,51 +43,58 @@ def preview_payload(plans: list[PlanRecord], stored: set[str]) -> list[dict[str,
     return documents
 
 
-def build_upload_router(get_store: Callable[[], ox.Store], pending: PendingUploads, token: str | None,
-                        enabled: bool, page: PageUploads | None) -> APIRouter:
-    router = APIRouter()
-    env = templates()
+router = APIRouter()
+Pending = Annotated[PendingUploads, Depends(deps.pending_uploads)]
+PageTokens = Annotated[PageUploads | None, Depends(deps.page_uploads)]
 
-    @router.get("/upload", response_class=HTMLResponse, include_in_schema=False)
-    async def upload_page(request: Request) -> HTMLResponse:
-        mode = "page" if page is not None and page.is_local(request) else "token" if enabled else "disabled"
-        return HTMLResponse(env.get_template("upload.html").render(
-            mode=mode, page_token=page.token if page is not None and mode == "page" else "", token_header=PAGE_TOKEN_HEADER,
-            suffixes=SUPPORTED_SUFFIXES, minutes=round(pending.seconds / 60)),
-            headers={"Cache-Control": "no-store", "Referrer-Policy": "same-origin"})
 
-    @router.post("/api/preview", tags=["loading"], openapi_extra=_FORM_SCHEMA,
-                 summary="Read documents as a load would and show what would be stored; keep them for /api/load?preview=",
-                 responses={400: {"description": "a document or its name is bad; nothing was kept"},
-                            401: {"description": "missing or wrong bearer token"},
-                            403: {"description": "loading over HTTP is disabled, or a page upload from another site"},
-                            413: {"description": "upload too large"}, 415: {"description": "not multipart/form-data"}})
-    async def preview(request: Request, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
-        """Same limits and name checks as /api/load. Answers `preview` (the id to confirm with), `expires_in`
-        (seconds) and `documents`: per document its plan, layout, title, warnings, duties (number, opening words,
-        lead, co_responsible, collective, persons, deadline, lines, warnings) and `unknown_units`."""
-        authorise(request, authorization, token, enabled, page)
-        folder = Path(tempfile.mkdtemp(prefix=PREVIEW_PREFIX))
-        try:
-            paths, layout = await receive_documents(request, folder)
-            plans = await run_in_threadpool(read_all, paths, layout)
-            stored = set(await run_in_threadpool(named_graphs, get_store()))
-            documents = await run_in_threadpool(preview_payload, plans, stored)
-            key = await run_in_threadpool(pending.keep, folder, plans)
-        except LoadError as exc:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise HTTPException(400, f"{exc}; nothing was kept") from None
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-        return {"preview": key, "expires_in": int(pending.seconds), "documents": documents}
+def _authorise(request: Request, settings: deps.Config, page: PageTokens,
+               authorization: Annotated[str | None, Header()] = None) -> None:
+    """uploads.authorise with this app's settings: the page's own token, or --allow-load and the bearer token."""
+    authorise(request, authorization, settings.token, settings.allow_load, page)
 
-    @router.delete("/api/preview/{key}", tags=["loading"], status_code=204, response_class=Response,
-                   summary="Forget a preview without storing it", responses={404: {"description": "no such preview"}})
-    async def cancel(key: str, request: Request, authorization: Annotated[str | None, Header()] = None) -> Response:
-        authorise(request, authorization, token, enabled, page)
-        if not await run_in_threadpool(pending.discard, key):
-            raise HTTPException(404, "no such preview")
-        return Response(status_code=204)
 
-    return router
+Authorised = Depends(_authorise)
+
+
+@router.get("/upload", response_class=HTMLResponse, include_in_schema=False)
+async def upload_page(request: Request, settings: deps.Config, page: PageTokens, pending: Pending) -> HTMLResponse:
+    mode = "page" if page is not None and page.is_local(request) else "token" if settings.allow_load else "disabled"
+    return HTMLResponse(templates().get_template("upload.html").render(
+        mode=mode, page_token=page.token if page is not None and mode == "page" else "", token_header=PAGE_TOKEN_HEADER,
+        suffixes=SUPPORTED_SUFFIXES, minutes=round(pending.seconds / 60)),
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "same-origin"})
+
+
+@router.post("/api/preview", tags=["loading"], openapi_extra=_FORM_SCHEMA, dependencies=[Authorised],
+             summary="Read documents as a load would and show what would be stored; keep them for /api/load?preview=",
+             responses={400: {"description": "a document or its name is bad; nothing was kept"},
+                        401: {"description": "missing or wrong bearer token"},
+                        403: {"description": "loading over HTTP is disabled, or a page upload from another site"},
+                        413: {"description": "upload too large"}, 415: {"description": "not multipart/form-data"}})
+async def preview(request: Request, db: deps.Store, pending: Pending) -> dict[str, Any]:
+    """Same limits and name checks as /api/load. Answers `preview` (the id to confirm with), `expires_in`
+    (seconds) and `documents`: per document its plan, layout, title, warnings, duties (number, opening words,
+    lead, co_responsible, collective, persons, deadline, lines, warnings) and `unknown_units`."""
+    folder = Path(tempfile.mkdtemp(prefix=PREVIEW_PREFIX))
+    try:
+        paths, layout = await receive_documents(request, folder)
+        plans = await run_in_threadpool(read_all, paths, layout)
+        stored = set(await run_in_threadpool(named_graphs, db))
+        documents = await run_in_threadpool(preview_payload, plans, stored)
+        key = await run_in_threadpool(pending.keep, folder, plans)
+    except LoadError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise HTTPException(400, f"{exc}; nothing was kept") from None
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return {"preview": key, "expires_in": int(pending.seconds), "documents": documents}
+
+
+@router.delete("/api/preview/{key}", tags=["loading"], status_code=204, response_class=Response, dependencies=[Authorised],
+               summary="Forget a preview without storing it", responses={404: {"description": "no such preview"}})
+async def cancel(key: str, pending: Pending) -> Response:
+    if not await run_in_threadpool(pending.discard, key):
+        raise HTTPException(404, "no such preview")
+    return Response(status_code=204)

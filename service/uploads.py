@@ -12,7 +12,6 @@ only), also our own /upload page, by its per-start token and its origin (`PageUp
 documents of an earlier preview (`PendingUploads`, service/upload_page.py) instead of an upload."""
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hmac
 import ipaddress
@@ -25,85 +24,28 @@ import threading
 import time
 import unicodedata
 import weakref
-from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dutygraph.graph.load import load_plans, read_all
 from dutygraph.loaders import LoadError, PlanRecord
 from dutygraph.loaders.detect import SUPPORTED_SUFFIXES
 
+from . import deps
 from .security import bearer_token_ok
 
 if TYPE_CHECKING:
-    from .writes import WritePath
+    pass
 
 MAX_NAME_BYTES = 200     # a name becomes one path component (255 bytes on most file systems) and the plan id
 MAX_FILES = 1000
 _UNPRINTABLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}   # control, format (bidi overrides, zero-width), lone surrogates, separators
-
-
-class StoreGate:
-    """A readers–writer lock on the event loop: many answers at once, or one load's write, never both.
-    A waiting write goes first (new readers wait), so a steady stream of readers cannot starve a load."""
-
-    def __init__(self) -> None:
-        self._readers = 0
-        self._writing = False
-        self._writers_waiting = 0
-        self._changed = asyncio.Condition()
-
-    @contextlib.asynccontextmanager
-    async def reading(self) -> AsyncIterator[None]:
-        async with self._changed:
-            await self._changed.wait_for(lambda: not self._writing and not self._writers_waiting)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            async with self._changed:
-                self._readers -= 1
-                self._changed.notify_all()
-
-    @contextlib.asynccontextmanager
-    async def writing(self) -> AsyncIterator[None]:
-        async with self._changed:
-            self._writers_waiting += 1
-            try:
-                await self._changed.wait_for(lambda: not self._writing and self._readers == 0)
-            finally:
-                self._writers_waiting -= 1
-            self._writing = True
-        try:
-            yield
-        finally:
-            async with self._changed:
-                self._writing = False
-                self._changed.notify_all()
-
-
-class GateMiddleware:
-    """Holds the gate shared for every HTTP request except the ones that need not or must not wait on it."""
-
-    def __init__(self, app: ASGIApp, gate: StoreGate, exempt: tuple[str, ...]) -> None:
-        self.app = app
-        self.gate = gate
-        self.exempt = exempt
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.exempt):
-            await self.app(scope, receive, send)
-            return
-        async with self.gate.reading():
-            await self.app(scope, receive, send)
 
 
 _FORM_SCHEMA = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -113,38 +55,35 @@ _FORM_SCHEMA = {"requestBody": {"required": True, "content": {"multipart/form-da
         "layout": {"type": "string", "description": "force a layout, as `dutygraph load --format`"}}}}}}}
 
 
-def build_load_router(get_store: Callable[[], ox.Store], writes: WritePath, token: str | None, enabled: bool,
-                      page: PageUploads | None = None, pending: PendingUploads | None = None) -> APIRouter:
-    """Loads go through the service's one write path (`writes`: gate, fence, write, forget kept answers).
-    `page` lets the /upload page load without the token (`make run`), `pending` keeps previewed uploads."""
-    router = APIRouter(prefix="/api", tags=["loading"])
-    kept = pending or PendingUploads()
+load_router = APIRouter(prefix="/api", tags=["loading"])
 
-    @router.post("/load", summary="Load documents (multipart upload); all or nothing; replaces the plans they hold",
-                 openapi_extra=_FORM_SCHEMA,
-                 responses={400: {"description": "a document or its name is bad; nothing was loaded"},
-                            401: {"description": "missing or wrong bearer token"},
-                            403: {"description": "loading over HTTP is disabled, or a page upload from another site"},
-                            404: {"description": "no such preview (stored already, or expired)"},
-                            413: {"description": "upload too large"},
-                            415: {"description": "not a multipart/form-data upload"}})
-    async def load(request: Request, authorization: Annotated[str | None, Header()] = None,
-                   preview: Annotated[str | None, Query(description="store the documents of this /api/preview "
-                                                                       "instead of an upload", max_length=100)] = None,
-                   ) -> dict[str, object]:
-        """Same rule as `dutygraph load`: every document is parsed before the store is touched; a bad one
-        answers 400 naming the file and line, and nothing is loaded. Needs `Authorization: Bearer <token>`,
-        checked before a byte of the upload is read (the form is parsed here, not by FastAPI beforehand)."""
-        authorise(request, authorization, token, enabled, page)
-        if preview is not None:
-            plans = await run_in_threadpool(kept.take, preview)
-        else:
-            plans = await _parsed_upload(request)
-        report = await writes.run(load_plans, get_store(), plans)
-        return {"plans": report.summary(), "triples": report.triples,
-                "warnings": [f"{p.file}: {w}" for p in plans for w in p.warnings]}
 
-    return router
+@load_router.post("/load", summary="Load documents (multipart upload); all or nothing; replaces the plans they hold",
+                  openapi_extra=_FORM_SCHEMA,
+                  responses={400: {"description": "a document or its name is bad; nothing was loaded"},
+                             401: {"description": "missing or wrong bearer token"},
+                             403: {"description": "loading over HTTP is disabled, or a page upload from another site"},
+                             404: {"description": "no such preview (stored already, or expired)"},
+                             413: {"description": "upload too large"},
+                             415: {"description": "not a multipart/form-data upload"}})
+async def load(request: Request, db: deps.Store, writes: deps.Writes, settings: deps.Config,
+               authorization: Annotated[str | None, Header()] = None,
+               preview: Annotated[str | None, Query(description="store the documents of this /api/preview "
+                                                                   "instead of an upload", max_length=100)] = None,
+               ) -> dict[str, object]:
+    """Same rule as `dutygraph load`: every document is parsed before the store is touched; a bad one
+    answers 400 naming the file and line, and nothing is loaded. Needs `Authorization: Bearer <token>`,
+    checked before a byte of the upload is read (the form is parsed here, not by FastAPI beforehand).
+    Loads go through the service's one write path (gate, fence, write, forget kept answers); the /upload
+    page loads without the token (`make run`, page uploads on), previews are kept in the pending uploads."""
+    authorise(request, authorization, settings.token, settings.allow_load, request.app.state.page_uploads)
+    if preview is not None:
+        plans = await run_in_threadpool(request.app.state.pending_uploads.take, preview)
+    else:
+        plans = await _parsed_upload(request)
+    report = await writes.run(load_plans, db, plans)
+    return {"plans": report.summary(), "triples": report.triples,
+            "warnings": [f"{p.file}: {w}" for p in plans for w in p.warnings]}
 
 
 async def _parsed_upload(request: Request) -> list[PlanRecord]:

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 from fastapi.concurrency import run_in_threadpool
 
+from .gate import StoreGate
 from .query_pool import StoreFence
-from .uploads import StoreGate
 
 T = TypeVar("T")
 

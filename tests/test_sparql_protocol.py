@@ -25,7 +25,9 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, XML, SPARQLWrapper
 
 from dutygraph.graph.namespaces import DG, RDFS, org_iri, plan_graph, task_iri
-from dutygraph.service.sparql import SparqlSettings, build_sparql_router
+from dutygraph.service.deps import provide
+from dutygraph.service.sparql import SparqlSettings
+from dutygraph.service.sparql import router as sparql_router
 
 G1 = plan_graph("成都市防汛应急预案")
 G2 = plan_graph("临潼区地震应急预案")
@@ -62,7 +64,8 @@ def store() -> ox.Store:
 
 def _app(store: Any, **settings: Any) -> FastAPI:
     app = FastAPI()
-    app.include_router(build_sparql_router(lambda: store, SparqlSettings(**settings)))
+    provide(app, store, sparql=SparqlSettings(**settings))
+    app.include_router(sparql_router)
     return app
 
 

@@ -19,7 +19,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from w3c_manifest import SUITE, HttpRequest, ProtocolTest, read_manifest
 
-from dutygraph.service.sparql import LIMITS, SparqlSettings, build_sparql_router, with_protocol_dataset
+from dutygraph.service.deps import provide
+from dutygraph.service.sparql import LIMITS, SparqlSettings, with_protocol_dataset
+from dutygraph.service.sparql import router as sparql_router
 
 TOKEN = "w3c-protocol-token-0123456789"
 TESTS = read_manifest()
@@ -101,7 +103,8 @@ def _client(**settings: Any) -> tuple[TestClient, ox.Store]:
     store = ox.Store()
     store.update(SEEDED)
     app = FastAPI()
-    app.include_router(build_sparql_router(lambda: store, SparqlSettings(isolation="thread", **settings)))
+    provide(app, store, sparql=SparqlSettings(isolation="thread", **settings))
+    app.include_router(sparql_router)
     return TestClient(app), store
 
 
