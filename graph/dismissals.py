@@ -20,6 +20,7 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 
 from . import namespaces as ns
+from .contract import DismissedBrief
 from .queries import select
 
 DISMISSALS_GRAPH = ns.GRAPH + "dismissals"
@@ -68,7 +69,7 @@ class Dismissal:
     def key(self) -> str:
         return finding_key(self.kind, self.members)
 
-    def brief(self) -> dict[str, str]:
+    def brief(self) -> DismissedBrief:
         """What a listing shows next to the finding (`"dismissed": {…}`)."""
         return {"reason": self.reason, "by": self.by, "at": self.at, "via": self.via}
 

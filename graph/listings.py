@@ -6,6 +6,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .contract import StatsRow
 from .queries import select
 
 
@@ -86,3 +87,10 @@ def indicators(store: ox.Store, plan: str | None = None) -> list[dict[str, Any]]
          "text": r["phrase"]}
         for r in select(store, "indicators", planId=plan)
     ]
+
+
+def stats(store: ox.Store) -> list[StatsRow]:
+    """Duties per plan and kind (`dutygraph stats`): the stats.rq rows as they are, typed here so that answer has
+    a contract like the listings'."""
+    return [{"planId": r["planId"], "title": r["title"], "kind": r["kind"], "tasks": r["tasks"]}
+            for r in select(store, "stats")]

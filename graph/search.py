@@ -10,6 +10,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .contract import Segment
 from .queries import select
 from .tokenize import search_tokens
 
@@ -37,7 +38,7 @@ def build_index(store: ox.Store) -> Index:
     return index
 
 
-def highlight(text: str, words: list[str]) -> list[dict[str, Any]]:
+def highlight(text: str, words: list[str]) -> list[Segment]:
     """Split text into segments, marking every occurrence of a query word (longest first)."""
     marks = [False] * len(text)
     for word in sorted(set(words), key=len, reverse=True):
@@ -48,7 +49,7 @@ def highlight(text: str, words: list[str]) -> list[dict[str, Any]]:
             for i in range(start, start + len(word)):
                 marks[i] = True
             start = text.find(word, start + len(word))
-    segments: list[dict[str, Any]] = []
+    segments: list[Segment] = []
     for ch, marked in zip(text, marks):
         if segments and segments[-1]["match"] == marked:
             segments[-1]["text"] += ch

@@ -251,9 +251,9 @@ def export(
 @app.command()
 def stats(store: str | None = StoreOpt, fmt: str = FormatOpt) -> None:
     """Plans in the store and their duties by kind."""
-    from dutygraph.graph.queries import select
+    from dutygraph.graph.listings import stats as plan_stats
 
-    _emit(select(_open(store), "stats"), fmt)
+    _emit([dict(row) for row in plan_stats(_open(store))], fmt)
 
 
 @app.command()
