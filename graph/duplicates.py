@@ -22,8 +22,11 @@ action class, facility labels as their concept, documents as their kind, graph/p
 applied (推行…楼长制度 = 配备楼长, 两客一危 = 客运车辆 + 危险货物运输车辆). Such a match needs a shared action and a
 shared facility, and only ever reports an overlap: wording alike once normalised says nothing about a template.
 A schedule milestone (全面完成…普查辨识建档工作) is matched to its task more loosely, and a phase word makes no
-slot across kinds. Candidates come from sparse TF-IDF top-k (over clause bigrams, clause words and
-statements) and from small blocks of clauses sharing an action and a document kind, never all pairs."""
+slot across kinds. A clause listing facilities shares its order on each one (各类游乐场所和游乐设施开展隐患排查 /
+…游乐设施等安全隐患排查治理), and a clause several table rows share is their template but not across kinds: a
+narrative measure repeating it restates each. Candidates come from sparse TF-IDF top-k (over clause bigrams,
+clause words and statements) and from small blocks of clauses sharing an action and a document kind or a
+facility, never all pairs. Slots (what differs between two alike clauses) are read in graph/slot_conflicts.py."""
 from __future__ import annotations
 
 import difflib
@@ -35,7 +38,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .paraphrases import PHASE_WORDS, PHASES, PHRASING_WORDS, PRODUCT_TYPES, Slots, different_kinds, is_object, rewrite, slots, task_objects
+from .paraphrases import PHASE_WORDS, PHRASING_WORDS, PRODUCT_TYPES, Slots, is_object, slots, task_objects
+from .slot_conflicts import conflict, labels_of, plain_han, swapped
 from .textsim import content_tokens, tfidf_matrix, top_k_pairs
 
 CONTAINMENT = 0.65          # weighted share of the smaller clause's bigrams found in the other
@@ -53,6 +57,7 @@ REQUIREMENT_DISCOUNT = 0.9  # confidence of a match that rests on a requirement 
 TEMPLATE_COSINE = 0.45      # whole statements this alike, with another object, are one template
 WORD_CONTAINMENT = 0.7      # weighted share of the smaller clause's normalised words found in the other
 MILESTONE_CONTAINMENT = 0.6  # … for a schedule item and a task or measure
+FACILITY_BLOCK = 12         # clauses ordering one action on one facility concept, all paired when this few
 MILESTONE_BLOCK = 40        # clauses sharing one action and one document kind or facility, at most
 TEMPLATE_WORDING = 0.85     # … or this alike once their object words are left out
 # Governing verbs that say an order exists, not which (明确职责 / 落实职责, 建立队伍 / 组建队伍): left out of
@@ -64,7 +69,6 @@ _ITEM = re.compile(r"(?:\d{1,2}\s*[.．、﹒](?!\d)|[（(]\d{1,2}[）)])")
 _SENTENCE = re.compile(r"[。；;！？\n]")
 _PREPOSITION = re.compile(r"^(?:对|在|将|把|为|按照|根据|依据|针对|围绕|结合)")   # 对各街办…: no order of its own
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_PHRASING = re.compile("|".join(sorted(PHRASING_WORDS, key=len, reverse=True)))
 
 
 @dataclass(frozen=True)
@@ -130,19 +134,13 @@ def clauses(text: str) -> list[str]:
         out.append(clause)
         parts = [p.strip() for p in re.split(r"[，,]", clause)]
         if len(parts) > 1:
-            out += [p for p in parts if len(_han(p)) >= PART_MIN_CHARS and not _PREPOSITION.match(p)]
+            out += [p for p in parts if len(plain_han(p)) >= PART_MIN_CHARS and not _PREPOSITION.match(p)]
     return out
 
 
 @lru_cache(maxsize=200_000)
-def _han(text: str) -> str:
-    text = rewrite(text)
-    return "".join(_HAN.findall(_PHRASING.sub("", text)))
-
-
-@lru_cache(maxsize=200_000)
 def bigrams(text: str) -> frozenset[str]:
-    han = _han(text)
+    han = plain_han(text)
     return frozenset(han[k:k + 2] for k in range(len(han) - 1))
 
 
@@ -204,7 +202,7 @@ def _slot(a: dict[str, Any], b: dict[str, Any], words_a: list[str], words_b: lis
     """What differs between two alike statements: facilities, object words, or a swapped object or phase."""
     oa, ob = task_objects(a), task_objects(b)
     if oa - ob and ob - oa:
-        return f"object:{_label(oa - ob)}/{_label(ob - oa)}"
+        return f"object:{labels_of(oa - ob)}/{labels_of(ob - oa)}"
     only_a, only_b = [w for w in words_a if w not in words_b], [w for w in words_b if w not in words_a]
     if only_a and only_b:
         return f"object:{'、'.join(dict.fromkeys(only_a[:3]))}/{'、'.join(dict.fromkeys(only_b[:3]))}"
@@ -246,7 +244,7 @@ class _Comparison:
         for c in self.clauses:
             same.setdefault(c.grams, set()).add(c.owner)
         copies = [set(same[c.grams]) for c in self.clauses]
-        han = [_han(c.text) for c in self.clauses]
+        han = [plain_han(c.text) for c in self.clauses]
         for a, b in self.close:
             ha, hb = han[a], han[b]
             if 2 * min(len(ha), len(hb)) < NEAR_COPY * (len(ha) + len(hb)):
@@ -286,6 +284,9 @@ class _Comparison:
                 for k in members:
                     if self.tasks[self.clauses[k].owner]["kind"] != "schedule":
                         out.add((min(m, k), max(m, k)))
+            if "@" in key and len(members) <= FACILITY_BLOCK:
+                out.update((a, b) for i, a in enumerate(members) for b in members[i + 1:]
+                           if self.clauses[a].owner != self.clauses[b].owner)
         return sorted(out)
 
     def word_weight(self, words: Iterable[str]) -> float:
@@ -311,7 +312,7 @@ class _Comparison:
                 return None                   # facilities named, none in common
         elif len(shared) < 4 + (not acting) - milestone:
             return None                       # too few words to tell without a facility
-        score = self.word_weight(shared) / self.word_total[lo] if self.word_total[lo] else 0.0
+        score = self.word_weight(shared) / self._listed_total(ws, shared, lo)
         if score < (MILESTONE_CONTAINMENT if milestone else WORD_CONTAINMENT):
             return None
         sa, sb = small.slots, big.slots
@@ -320,17 +321,30 @@ class _Comparison:
             return None                       # 隐患排查 is not 抗震风险排查, 防治方案 not 专项规划
         return score, small, big
 
-    def boilerplate(self, k: int) -> bool:
+    def _listed_total(self, words: frozenset[str], shared: frozenset[str], k: int) -> float:
+        """The weight a match must cover: a clause listing facilities (各类游乐场所和游乐设施开展隐患排查) shares
+        its sub-duty on each one with a clause naming it, so the facilities the other lacks are left out."""
+        named = [w for w in words if w[0] == "@"]
+        if len(named) >= 2 and any(w in shared for w in named):
+            return self.word_total[k] - self.word_weight(w for w in named if w not in shared) or 1.0
+        return self.word_total[k] or 1.0
+
+    def boilerplate(self, k: int, kinds: frozenset[str]) -> bool:
         """Near-copied in BOILERPLATE_DUTIES duties of one kind: a measure restating a task that a schedule
-        item also names is three duties, but not a template."""
+        item also names is three duties, but not a template. A substantial clause (SHORT_BIGRAMS or more)
+        several table rows share is their template, yet a narrative measure that repeats it restates each of
+        them: across kinds it is template text only when copied that often in each kind."""
         per_kind = Counter(self.tasks[o]["kind"] for o in self.copies[k])
+        if len(kinds) > 1 and len(self.clauses[k].grams) >= SHORT_BIGRAMS:
+            return all(per_kind[kind] >= BOILERPLATE_DUTIES for kind in kinds)
         return max(per_kind.values()) >= BOILERPLATE_DUTIES
 
     def findings(self) -> list[Finding]:
         best: dict[tuple[int, int], tuple[float, Clause, Clause, str, bool]] = {}
         for a, b in self.candidates:
             ca, cb = self.clauses[a], self.clauses[b]
-            if (ca.requirement and cb.requirement) or self.boilerplate(a) or self.boilerplate(b):
+            kinds = frozenset(self.tasks[c.owner]["kind"] for c in (ca, cb))
+            if (ca.requirement and cb.requirement) or self.boilerplate(a, kinds) or self.boilerplate(b, kinds):
                 continue
             (small, total), big = ((ca, self.total[a]), cb) if self.total[a] <= self.total[b] else ((cb, self.total[b]), ca)
             if len(small.grams) < MIN_BIGRAMS or not total:
@@ -390,31 +404,6 @@ def _mutual(cmp: _Comparison, ta: dict[str, Any], tb: dict[str, Any]) -> float:
     return cmp.weight(ga & gb) / cmp.weight(big) if cmp.weight(big) else 0.0
 
 
-def conflict(small: Clause, big: Clause) -> str:
-    """Why two near-identical clauses still order different things, as "what:slot", or "" when they do not:
-    another action class; disjoint objects (the row's own ones for a clause naming none); differently
-    qualified kinds of one facility (城市桥梁 / 公路桥梁); or one word swapped for an object or a phase."""
-    if small.actions and big.actions and not small.actions & big.actions:
-        return "action:" + "、".join(sorted(small.actions)) + "/" + "、".join(sorted(big.actions))
-    if small.objects and big.objects and (not small.objects & big.objects
-                                          or ((small.inherited or big.inherited) and not small.objects <= big.objects
-                                              and not big.objects <= small.objects)):
-        return "object:" + _label(small.objects) + "/" + _label(big.objects)
-    if different_kinds(small.slots, big.slots, small.objects & big.objects):
-        return "object:" + "、".join(q for _, q in sorted(small.slots.kinds)) + "/" + "、".join(
-            q for _, q in sorted(big.slots.kinds))
-    phases = [{PHASES[w] for w in PHASES if w in c.text} for c in (small, big)]
-    if all(phases) and not phases[0] & phases[1]:
-        return "phase:" + "、".join(sorted(phases[0])) + "/" + "、".join(sorted(phases[1]))
-    why = swapped(small.text, big.text)
-    if why.startswith("object:"):
-        x, y = why[len("object:"):].split("/", 1)
-        named = slots(x).objects
-        if named and named <= big.objects and slots(y).objects <= small.objects:
-            return ""                         # the other names the same facilities otherwise (两客一危)
-    return why
-
-
 def _inside(word: str, others: Iterable[str]) -> bool:
     """A plain word the other clause holds in a longer or shorter form (人员 / 执法人员, 报警 / 报警装置)."""
     return word[0] not in "@#$" and any(word in o or o in word for o in others if o[0] not in "@#$" and len(o) >= 2)
@@ -435,47 +424,3 @@ def _words(text: str) -> frozenset[str]:
         product = next((kind for suffix, kind in PRODUCT_TYPES.items() if word.endswith(suffix)), "")
         out.add("$" + product if product and not word.startswith(("@", "#")) else word)
     return frozenset(out)
-
-
-def _label(objects: Iterable[str]) -> str:
-    from .vocabulary import vocabulary
-
-    pref = vocabulary().facility_pref
-    return "、".join(sorted(pref.get(o, o.rsplit("/", 1)[-1]) for o in objects)[:3])
-
-
-def _replacements(ha: str, hb: str) -> list[tuple[int, int, int, int]]:
-    """Spans where b says something else than a, with the single characters difflib matches by chance
-    inside them (工业 / …建设工程 share 工) merged in."""
-    spans: list[list[int]] = []
-    current: list[int] | None = None
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ha, hb, autojunk=False).get_opcodes():
-        if op == "equal" and (i2 - i1 >= 2 or current is None):
-            current = None
-        elif current is None:
-            current = [i1, i2, j1, j2]
-            spans.append(current)
-        else:
-            current[1], current[3] = i2, j2
-    return [(i1, i2, j1, j2) for i1, i2, j1, j2 in spans if i2 > i1 and j2 > j1]
-
-
-def swapped(a: str, b: str) -> str:
-    """"object:x/y", "phase:x/y" or "product:x/y" when b reads like a with one object, phase or document
-    replaced (监督工业建设项目 / 监督交通运输行业建设项目; 全面启动 / 全面完成; 对总体规划 / 对…发展规划), else ""."""
-    ha, hb = _han(a), _han(b)
-    for i1, i2, j1, j2 in _replacements(ha, hb):
-        x, y = ha[i1:i2], hb[j1:j2]
-        if max(len(x), len(y)) < 2:
-            continue
-        if any(p in x + "|" + y for p in PHASE_WORDS):
-            return f"phase:{x}/{y}"
-        if _names_object(ha[max(0, i1 - 1):i2 + 1]) and _names_object(hb[max(0, j1 - 1):j2 + 1]):
-            return f"object:{x}/{y}"
-        if min(len(x), len(y)) >= 2 and any(ha[i2:].startswith(k) and hb[j2:].startswith(k) for k in PRODUCT_TYPES):
-            return f"product:{x}/{y}"
-    return ""
-
-
-def _names_object(span: str) -> bool:
-    return bool(slots(span).objects) or any(is_object(t) for t in content_tokens(span))

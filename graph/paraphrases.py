@@ -21,7 +21,7 @@ from .vocabulary import vocabulary
 # --- Actions ---------------------------------------------------------------------------------------
 # Surface verb (or verbal noun, as in 改造率 / 执法检查) -> action class. Two clauses can only order the
 # same thing when they share a class. Classes are kept narrow on purpose: 制定 (draft a rule) is not
-# 推进 (promote compliance), 检查 (inspect) is not 检测 (technical testing) nor 排查 (hazard screening).
+# 推进 (promote compliance), 检查 (inspect) is not 检测 (technical testing) nor 评估 (risk assessment).
 ACTION_CLASSES: dict[str, str] = {
     # drafting rules, plans, standards
     "制定": "draft", "制修订": "draft", "修订": "draft", "编制": "draft", "拟定": "draft", "出台": "draft",
@@ -38,16 +38,16 @@ ACTION_CLASSES: dict[str, str] = {
     "检测": "test", "检验": "test", "定期检验": "test", "定期检测": "test",
     # risk assessment
     "评估": "assess", "风险评估": "assess",
-    # hazard screening
-    "排查": "screen",
+    # hazard screening is the inspection of a place for hazards: 开展X隐患排查 orders what 开展X检查 does
+    "排查": "inspect",
     # remediation campaigns (隐患治理, 专项整治)
-    "治理": "remediate", "整治": "remediate", "专项整治": "remediate",
+    "治理": "remediate", "整治": "remediate", "专项整治": "remediate", "整改": "remediate",   # 隐患整改 = 隐患治理
     # renovation of old installations
     "改造": "renovate", "维修改造": "renovate", "升级改造": "renovate",
     # drawing maps
     "绘制": "map",
     # making insurance / schemes mandatory or in force (实行安全生产责任保险 = 实施安全生产责任保险)
-    "实行": "enforce", "推行": "enforce",
+    "实行": "enforce", "推行": "enforce", "推广": "enforce",
     # cracking down on violations
     "打击": "crack-down", "查处": "crack-down", "取缔": "crack-down",
     # listing major hazards for supervised rectification (挂牌督办 = 挂牌整治: the same procedure)
@@ -143,6 +143,8 @@ PHASE_WORDS: tuple[str, ...] = (*PHASES, "阶段")
 PHRASING_WORDS: tuple[str, ...] = (
     "进一步", "积极", "大力", "全面", "持续", "加快", "切实", "按规定", "按照规定", "依法依规", "依法", "严格", "深入",
     "扎实", "逐步", "有序", "不断", "着力", "认真", "定期", "督促", "组织", "做好", "相关", "有关", "各类", "主要", "重点")
+# "As planned": says when, and names no 计划 (schedule) that is ordered.
+AS_PLANNED = frozenset(("按计划", "按照计划"))
 
 
 # --- Slots: what a clause orders --------------------------------------------------------------------
@@ -222,7 +224,7 @@ def slots(clause: str) -> Slots:
             kinds.add((concept, label.replace(pref, "")))
     words: list[str] = []
     for token in _joined(content_tokens(clause)):
-        if token in FILLER_WORDS:
+        if token in FILLER_WORDS or token in AS_PLANNED:
             continue
         tagged = vocab.facility_labels.get(token)
         if tagged:
@@ -231,7 +233,7 @@ def slots(clause: str) -> Slots:
             words.append("#" + ACTION_CLASSES[token])
         else:
             words.append(WORD_SYNONYMS.get(token, token))
-    products = {kind for t in raw for suffix, kind in PRODUCT_TYPES.items() if t.endswith(suffix)}
+    products = {kind for t in raw if t not in AS_PLANNED for suffix, kind in PRODUCT_TYPES.items() if t.endswith(suffix)}
     aspects = {kind for t in raw for key, kind in ASPECTS.items() if key in t}
     return Slots(frozenset(actions), frozenset(objects), tuple(words), frozenset(kinds), frozenset(products),
                  frozenset(aspects))
@@ -275,6 +277,18 @@ def uncovered(mine: Iterable[str], theirs: Iterable[str]) -> list[str]:
     cover 非煤矿山 when the other side's own subject is 交通运输)."""
     theirs = set(theirs)
     return [o for o in mine if o not in theirs]
+
+
+@lru_cache(maxsize=20_000)
+def _lineage(concept: str) -> frozenset[str]:
+    """A facility concept and every broader one (学校 → 人员密集场所)."""
+    return frozenset((concept, *vocabulary().ancestors(concept)))
+
+
+def within(mine: Iterable[str], theirs: Iterable[str]) -> bool:
+    """Every concept of mine is one of theirs or a kind of one (客运车辆 within 交通运输、建筑施工)."""
+    theirs = frozenset(theirs)
+    return all(_lineage(c) & theirs for c in mine)
 
 
 def task_objects(task: dict[str, Any]) -> frozenset[str]:

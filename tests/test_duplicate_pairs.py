@@ -1,7 +1,7 @@
 """The duplicate report scored against the hand-labelled pairs (tests/gold/pairs/sample_pairs.json, issue 17):
 duplicate + overlap + restates together, "unsure" pairs left out, pairs unordered. The thresholds are the
-figures reached (docs/QUALITY.md): precision and "no parallel pair reported" meet the issue's targets, recall
-(0.76 against 0.8) does not."""
+figures reached (docs/QUALITY.md: precision 0.993, recall 0.810, no parallel pair reported), all three at or
+above the issue's targets (precision ≥ 0.9, recall ≥ 0.8, no parallel pair reported as a duplicate)."""
 from __future__ import annotations
 
 import json
@@ -35,7 +35,7 @@ def test_precision_and_recall_on_the_gold_pairs(reported):
     false = [p for p in PAIRS if p["label"] not in POSITIVE and reported.get(_key(p)) in POSITIVE]
     precision = sum(hits) / (sum(hits) + len(false))
     recall = sum(hits) / len(hits)
-    assert precision >= 0.99 and recall >= 0.76, (precision, recall)
+    assert precision >= 0.99 and recall >= 0.8, (precision, recall)
 
 
 def test_no_parallel_pair_is_reported_as_a_duplicate(reported):
