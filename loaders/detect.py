@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from . import box_table, combined, csv_reader, docx_reader, duty_text, pdf_reader, pdf_text, prose_plan, text_table, word_table, xlsx_reader
+from . import box_table, combined, csv_reader, docx_reader, duty_text, pdf_reader, pdf_text, prose_plan, run_on_table, text_table, word_table, xlsx_reader
 from .column_content import infer_headers
 from .errors import LoadError
 from .metadata import place_of, read_metadata
@@ -25,15 +25,17 @@ Parser = Callable[[str, str, str], PlanRecord]
 # weaker; it needs three numbered items ending with their units in brackets, which the Lintong plan has not.
 # text-table (space-separated or one-cell-per-line tables) and duty-text (an assignment anywhere in the prose,
 # even a single one) come last: they read what the stricter layouts refuse.
-# box-table (a table drawn with ┌─┬ │ ├─┼) is told by its rule lines, which no other layout has.
+# box-table (a table drawn with ┌─┬ │ ├─┼) is told by its rule lines, which no other layout has; run-on-table
+# (a table extracted with no separators) by 序号 and its header words directly followed by row 1's 序号.
 # A table found in a text keeps the written-out assignments of the prose before it too (combined.py).
-TEXT_TABLES = ("word-table", "csv-table", "box-table", "text-table")
+TEXT_TABLES = ("word-table", "csv-table", "box-table", "run-on-table", "text-table")
 LAYOUTS: dict[str, tuple[Callable[[str], bool], Parser]] = {
     "word-table": (word_table.looks_like, word_table.parse),
     "csv-table": (csv_reader.looks_like, csv_reader.parse),
     "box-table": (box_table.looks_like, box_table.parse),
     "prose-plan": (prose_plan.looks_like, prose_plan.parse),
     "pdf-text": (pdf_text.looks_like, pdf_text.parse),
+    "run-on-table": (run_on_table.looks_like, run_on_table.parse),
     "text-table": (text_table.looks_like, text_table.parse),
     "duty-text": (duty_text.looks_like, duty_text.parse),
 }

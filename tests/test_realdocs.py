@@ -20,7 +20,7 @@ from dutygraph.loaders.scoring import overall, score_document, score_folder, tab
 
 HERE = Path(__file__).parent
 # set -> (minimum unit F1, minimum lead accuracy): the figures reached, rounded down
-SETS = {"realdocs": (0.99, 1.0), "realdocs_heldout": (0.94, 0.94), "realdocs_unseen": (0.89, 0.91),
+SETS = {"realdocs": (0.99, 1.0), "realdocs_heldout": (0.94, 0.94), "realdocs_unseen": (1.0, 1.0),
         "realdocs_fourth": (1.0, 1.0), "realdocs_fifth": (0.97, 0.98)}
 LABELLED = sorted(p for name in SETS for p in (HERE / name).glob("*.labels.json"))
 
