@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -25,6 +26,11 @@ TASK_QUERIES = ["tasks", "task_units", "task_entities"]
 def _counted(response: Response, total: int) -> Response:
     response.headers["X-Total-Count"] = str(total)
     return response
+
+
+def as_uri(iri: str) -> str:
+    """An IRI with its non-ASCII characters %-encoded (RFC 3987's mapping), the form dutygraph mints."""
+    return quote(iri, safe="/:?#[]@!$&'()*+,;=%~")
 
 
 def _check(name: str, value: str | None, iri_only: bool = False) -> None:
@@ -115,6 +121,9 @@ def build_api_router(get_store: Callable[[], ox.Store], cache: AnswerCache | Non
         @router.get(path + "/{iri:path}", summary=f"One of {name} by IRI", name=f"get_{name}")
         async def single(request: Request, iri: str, format: str | None = FORMAT, explain: bool = EXPLAIN):
             item = None if explain or not is_iri(iri) else await run(one, iri)
+            if item is None and not explain and is_iri(iri) and not iri.isascii():
+                # The path arrives %-decoded: …/regulation/%E5%AE%89… (as the answers give it) reads as …/安…
+                item = await run(one, as_uri(iri))
             if item is None and not explain:
                 raise HTTPException(404, f"no such item in {name}")
             return answer(request, item, name, queries, format, explain, {"iri": iri})
