@@ -125,8 +125,7 @@ def _attach(app: FastAPI, db: Any) -> None:
 def _store_routes(app: FastAPI, db: Any, cache: AnswerCache, sparql_settings: Any) -> None:
     from dutygraph.viz import build_viz_router
 
-    from . import deadlines_page, dismissals, duty_lists, sparql, upload_page, uploads
-    from .api import build_api_router
+    from . import api, deadlines_page, dismissals, duty_lists, sparql, upload_page, uploads
     from .deps import provide
     from .pages import build_pages_router
 
@@ -146,7 +145,7 @@ def _store_routes(app: FastAPI, db: Any, cache: AnswerCache, sparql_settings: An
     app.include_router(sparql.router)
     app.include_router(uploads.load_router)
     app.include_router(upload_page.router)
-    app.include_router(build_api_router(get_store, cache))
+    app.include_router(api.router)
     app.include_router(dismissals.router)
     app.include_router(build_viz_router(get_store, cache))
     app.include_router(duty_lists.router)   # before the pages' /departments/{iri:path}
