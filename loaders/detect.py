@@ -17,6 +17,7 @@ from .metadata import place_of, read_metadata
 from .nothing_found import nothing_found_message
 from .plan_meta import finalise
 from .records import PlanRecord
+from .statement_deadline import add_statement_deadlines
 from .table_rows import Table, has_header, tables_to_plan
 from .text_io import read_text
 
@@ -133,6 +134,7 @@ def _finish(plan: PlanRecord, text: str) -> PlanRecord:
     plan.doc_number, plan.date = plan.doc_number or meta.doc_number, plan.date or meta.date
     if not place_of(plan.title):
         plan.jurisdiction = plan.jurisdiction or place_of(plan.issuer)
+    add_statement_deadlines(plan.tasks)
     finalise(plan, text)
     plan.text = plan.text or text
     plan.level = plan.level or plan.issuer_level

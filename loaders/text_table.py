@@ -16,6 +16,7 @@ from .deadlines import is_deadline_text, parse_deadline
 from .errors import LoadError
 from .metadata import title_from_text
 from .records import PlanRecord, TaskRecord
+from .statement_deadline import statement_deadline
 from .unit_names import is_person_list, is_person_name, is_unit_list, person_name, split_person_names
 from .units import clean_cell, split_units
 
@@ -326,12 +327,22 @@ def _to_task(row: _Row, columns: _Columns, section: str | None, file: str, used:
     raw = {**roles, "text": "\n".join(texts)}
     if deadline:
         raw["deadline"] = deadline
+    written = deadline or statement_deadline(_statement(row, units, texts, columns))
     return TaskRecord(
         kind="task", number=number, text=_task_text(texts, columns.text_at), section=section,
         departments=listed.departments, collective_units=listed.collective_units, open_ended=listed.open_ended,
         units_raw=clean_cell(cell), persons=list(dict.fromkeys(persons + listed.persons)),
-        deadline=parse_deadline(deadline) if deadline else None, file=file, lines=(row.first, row.last), raw=raw,
+        deadline=parse_deadline(written) if written else None, file=file, lines=(row.first, row.last), raw=raw,
     )
+
+
+def _statement(row: _Row, units: list[str], texts: list[str], columns: _Columns) -> str:
+    """The row's statement: its text cells before the units when the task comes first (a spaced cell may split
+    the task and its 细化措施 over several pieces); cells after the units (完成情况, 备注) are no part of it."""
+    if not columns.text_first:
+        return ""
+    first_unit = next((i for i, c in enumerate(row.cells) if c in units), len(row.cells))
+    return "\n".join(c for c in row.cells[:first_unit] if c in texts)
 
 
 def _looks_like_text(cell: str) -> bool:
