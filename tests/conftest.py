@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -119,13 +119,15 @@ def dutygraph_serve(folder: Path, *flags: str) -> Iterator[tuple[str, subprocess
 
 class LoopbackListener:
     """A loopback TCP listener that counts the connections made to it: the target of SERVICE queries that must
-    never leave the server."""
+    never leave the server. With `answer`, each connection is handed to it on a thread of its own (a fake
+    engine); without, it is closed at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, answer: Callable[[socket.socket], None] | None = None) -> None:
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
         self.connections = 0
+        self.answer = answer
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._accept, daemon=True)
         self.thread.start()
@@ -137,7 +139,10 @@ class LoopbackListener:
             except OSError:
                 continue
             self.connections += 1
-            connection.close()
+            if self.answer is None:
+                connection.close()
+            else:
+                threading.Thread(target=self.answer, args=(connection,), daemon=True).start()
 
     def close(self) -> None:
         self.stop.set()

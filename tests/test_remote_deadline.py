@@ -5,10 +5,10 @@ answers one byte at a time."""
 from __future__ import annotations
 
 import socket
-import threading
 import time
 
 import pytest
+from conftest import LoopbackListener
 
 from dutygraph.graph.remote import RemoteConfig, RemoteStore, RemoteStoreError
 
@@ -21,20 +21,9 @@ class TricklingEngine:
 
     def __init__(self, pause: float) -> None:
         self.pause = pause
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                connection, _ = self.sock.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+        self.listener = LoopbackListener(answer=self._answer)
+        self.stop = self.listener.stop
+        self.url = f"http://127.0.0.1:{self.listener.port}/sparql"
 
     @staticmethod
     def _read_request(connection: socket.socket) -> None:
@@ -64,9 +53,7 @@ class TricklingEngine:
                 return
 
     def close(self) -> None:
-        self.stop.set()
-        self.thread.join(timeout=5)
-        self.sock.close()
+        self.listener.close()
 
 
 @pytest.fixture
