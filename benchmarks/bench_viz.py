@@ -8,10 +8,12 @@ on the loads after it, when the app's AnswerCache holds the view's data).
     .venv/bin/python benchmarks/bench_viz.py --corpus-store DIR    # reuse a store loaded with the corpus
 
 Not part of `make test`: generating and loading 50 plans takes several minutes. Prints Markdown tables
-(copy into docs/VIZ.md). Targets (issue 19): first picture < 2 s on the samples, < 5 s at 50 plans."""
+(copy into docs/VIZ.md), each with the machine's load average before and after it (other runs on the same
+cores slow the first pictures). Targets (issue 19): first picture < 2 s on the samples, < 5 s at 50 plans."""
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -51,6 +53,7 @@ CORPUS_VIEWS = {
     "quality": "view=quality",
     "dependencies": "view=dependencies",
     "focus 学校": "focus=" + quote("学校"),
+    "focus 市应急局, depth 2": "focus=" + quote("市应急局") + "&depth=2",
     "quality, one plan": "view=quality&plan=p0002_xianyang",
 }
 RUNS = 3
@@ -84,6 +87,7 @@ def bench(browser: Browser, store: ox.Store, views: dict[str, str], title: str) 
     app = FastAPI()
     app.include_router(build_viz_router(lambda: store, AnswerCache()))     # as service/app.py does
     rows = []
+    load_before = os.getloadavg()
     with serving(app) as url:
         for name, query in views.items():
             server = statistics.median(server_seconds(store, query) for _ in range(RUNS))
@@ -93,7 +97,8 @@ def bench(browser: Browser, store: ox.Store, views: dict[str, str], title: str) 
             rows.append((name, first["nodes"], first["edges"], first["overlaps"], first["aspect"], stable, server,
                          first["first"], statistics.median(load["first"] for load in loads[1:]), first["errors"]))
             print(rows[-1][:-1], flush=True)
-    print(f"\n{title}\n")
+    loads_seen = ", ".join(f"{a:.1f}/{b:.1f}/{c:.1f}" for a, b, c in (load_before, os.getloadavg()))
+    print(f"\n{title} — load average (1/5/15 min) before and after: {loads_seen}\n")
     print("| view | nodes | edges | labels overlapping | aspect (w/h) | same positions on reload | server s |"
           " first picture s | cached picture s |")
     print("|---|---:|---:|---:|---:|---|---:|---:|---:|")
@@ -118,12 +123,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus-store", help="a store already loaded with `gen-corpus --plans 50 --seed 1`")
     parser.add_argument("--samples-only", action="store_true")
+    parser.add_argument("--corpus-only", action="store_true", help="skip the samples (the 50-plan table only)")
     args = parser.parse_args()
     browser = Browser()
     try:
-        samples = ox.Store()
-        load_files(samples, [CHENGDU, LINTONG])
-        bench(browser, samples, SAMPLE_VIEWS, "Samples (chengdu_task_table + lintong_plan)")
+        if not args.corpus_only:
+            samples = ox.Store()
+            load_files(samples, [CHENGDU, LINTONG])
+            bench(browser, samples, SAMPLE_VIEWS, "Samples (chengdu_task_table + lintong_plan)")
         if not args.samples_only:
             bench(browser, corpus_store(args.corpus_store), CORPUS_VIEWS, "Generated corpus, 50 plans (seed 1)")
     finally:

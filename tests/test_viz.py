@@ -122,6 +122,27 @@ def test_quality_view_rings_orphans_and_links_duplicates(store):
     assert data["legend"]["orphan"]
 
 
+@pytest.mark.parametrize("plan", [None, "chengdu_task_table", "lintong_plan"])
+def test_quality_view_draws_overlap_and_restates_findings(store, plan):
+    """graph/duplicates.py's overlap (dg:overlapsWith, both ways) and restates (dg:restates, measure → duty)
+    findings are drawn as their own edges, with a Chinese legend entry only for the kinds on screen."""
+    data = graph_data(store, "quality", filters=Filters(plan=plan))
+    drawn = {e["kind"] for e in data["edges"]}
+    assert drawn & {"overlaps-with", "restates"}
+    assert {e["kind"] for e in data["legend"]["edges"]} == drawn
+    names = {e["kind"]: e["label"] for e in data["legend"]["edges"]}
+    assert all(re.fullmatch(r"[\u4e00-\u9fff（）→]+", names[k]) for k in drawn & {"overlaps-with", "restates"})
+    restating = [e for e in data["edges"] if e["kind"] == "restates"]
+    assert all(e["arrows"] == "to" for e in restating)                      # from the measure to the duty
+    if plan != "chengdu_task_table":                                          # Chengdu has no narrative measures
+        assert restating
+    members = represented(data)
+    overlaps = {frozenset((e["from"], e["to"])) for e in data["edges"] if e["kind"] == "overlaps-with"}
+    assert all(len(pair) == 2 for pair in overlaps)                            # a symmetric pair is drawn once
+    assert len(overlaps) == len([e for e in data["edges"] if e["kind"] == "overlaps-with"])
+    assert data["counts"]["nodes"] <= 70 and members
+
+
 def test_dependency_view_flows_left_to_right(store):
     data = graph_data(store, "dependencies")
     assert {e["kind"] for e in data["edges"]} == {"depends-on"} and len(data["edges"]) >= 2

@@ -65,12 +65,14 @@ def test_a_bad_request_is_not_kept(store):
 
 @pytest.mark.parametrize("name", ["学校", "市应急局", "燃气管网"])
 def test_the_batched_focus_queries_give_what_one_query_per_duty_gave(store, name):
+    """tasks_near.rq (a node's duties), duty_edges.rq and duty_units.rq (the duties' edges and units, their
+    IRIs written into VALUES) give what neighbourhood() and fetch_node() give one duty at a time."""
     root = collect.resolve(store, name)
-    near_tasks, near_edges = collect.tasks_near(store, root), collect.edges_near(store, root)
-    near_units = collect.units_near(store, root)
     nodes, _, _ = collect.neighbourhood(store, root, 10_000)
     duties = [node.id for node in nodes if node.kind == "task"]
-    assert duties and set(duties) == set(near_tasks)
+    near_tasks, near_edges = collect.tasks_near(store, root), collect.duty_edges(store, duties)
+    near_units = collect.duty_units(store, duties)
+    assert duties and set(duties) == set(near_tasks) == set(near_edges)
     for duty in duties:
         assert near_tasks[duty] == collect.fetch_node(store, duty)
         their_nodes, their_edges, _ = collect.neighbourhood(store, duty, 10_000)
@@ -81,8 +83,7 @@ def test_the_batched_focus_queries_give_what_one_query_per_duty_gave(store, name
                 assert near_units[unit.id] == unit
 
 
-@pytest.mark.parametrize("view, kinds", [("quality", {"duplicate-of", "parallel-with", "orphan"}),
-                                         ("dependencies", {"depends-on"})])
+@pytest.mark.parametrize("view, kinds", [("quality", views.QUALITY_KINDS), ("dependencies", {"depends-on"})])
 @pytest.mark.parametrize("plan", [None, "chengdu_task_table", "lintong_plan"])
 def test_the_analysis_views_read_only_their_duties_and_draw_the_same(store, view, kinds, plan):
     families = function_families(store)
@@ -93,9 +94,8 @@ def test_the_analysis_views_read_only_their_duties_and_draw_the_same(store, view
     assert narrow.nodes == whole.nodes and narrow.edges.keys() == whole.edges.keys()
 
 
-@pytest.mark.parametrize("query, predicates", [("dependency_tasks", ("dependsOn",)),
-                                               ("quality_tasks", ("duplicateOf", "parallelWith", "orphanReason"))])
-def test_the_narrow_task_queries_give_the_rows_of_tasks_rq(store, query, predicates):
+@pytest.mark.parametrize("query", ["dependency_tasks", "quality_tasks"])
+def test_the_narrow_task_queries_give_the_rows_of_tasks_rq(store, query):
     rows = select_sorted(store, query)
     assert rows
     wanted = {r["task"] for r in rows}
@@ -113,3 +113,39 @@ def test_many_plans_start_from_counts_and_the_first_plan(store, monkeypatch):
     sharing = graph_data(store, "sharing")
     assert sharing["plan"] == "chengdu_task_table"
     assert graph_data(store, "sharing", filters=Filters(plan="lintong_plan"))["plan"] == "lintong_plan"
+
+
+def test_a_regulation_is_labelled_by_title_else_number_else_citation():
+    """regulations.rq reads each kind of name as its own UNION row (not three OPTIONALs multiplied across
+    every citing plan's graph): the label is still the lowest title, else number, else citation, else IRI."""
+    reg = "https://w3id.org/dutygraph/id/regulation/{}"
+    n, lit = ox.NamedNode, ox.Literal
+    names = {"a": [("title", "乙法"), ("title", "甲法"), ("docNumber", "1号"), ("citedAs", "《甲法》")],
+             "b": [("docNumber", "安委〔2019〕5号"), ("citedAs", "《评价办法》")],
+             "c": [("citedAs", "丙规定"), ("citedAs", "乙规定")], "d": []}
+    db = ox.Store()
+    for plan in ("one", "two"):                           # every citing plan repeats the names in its graph
+        g = n(f"https://w3id.org/dutygraph/graph/plan/{plan}")
+        for key, pairs in names.items():
+            db.add(ox.Quad(n(reg.format(key)), n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                           n(DG + "Regulation"), g))
+            for prop, value in pairs:
+                ns = "http://purl.org/dc/terms/" if prop == "title" else DG
+                db.add(ox.Quad(n(reg.format(key)), n(ns + prop), lit(value, language="zh"), g))
+    rows = select_sorted(db, "regulations")
+    assert [(r["regulation"], r["label"]) for r in rows] == [
+        (reg.format("a"), "乙法"), (reg.format("b"), "安委〔2019〕5号"), (reg.format("c"), "丙规定"),
+        (reg.format("d"), reg.format("d"))]
+    for row in rows:
+        assert select_sorted(db, "regulations", regulation=n(row["regulation"])) == [row]
+
+
+def test_select_values_writes_only_iris_into_the_values_block():
+    from dutygraph.viz.queries import select_values
+
+    db = ox.Store()
+    assert select_values(db, "duty_edges", "task", []) == []
+    with pytest.raises(ValueError):                       # not an IRI: refused before any query text is built
+        select_values(db, "duty_edges", "task", ["x> } } DROP ALL #"])
+    with pytest.raises(ValueError):
+        select_values(db, "tasks", "task", [TASK.format(1)])     # a query without the empty VALUES block

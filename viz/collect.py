@@ -7,7 +7,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 
 from .model import Edge, EdgeKind, FocusNotFound, Graph, Node, NodeKind
-from .queries import iri, select, select_sorted
+from .queries import iri, select, select_sorted, select_values
 
 DG = "https://w3id.org/dutygraph/ontology#"
 SKOS_BROADER = "http://www.w3.org/2004/02/skos/core#broader"
@@ -15,7 +15,8 @@ SKOS_BROADER = "http://www.w3.org/2004/02/skos/core#broader"
 EDGE_KIND_OF: dict[str, EdgeKind] = {
     DG + "lead": "lead", DG + "coResponsible": "co-responsible", DG + "collectiveUnit": "collective",
     DG + "concernsFacility": "concerns", DG + "citesRegulation": "cites", DG + "hasIndicator": "has-indicator",
-    DG + "dependsOn": "depends-on", DG + "duplicateOf": "duplicate-of", DG + "parallelWith": "parallel-with",
+    DG + "dependsOn": "depends-on", DG + "duplicateOf": "duplicate-of", DG + "overlapsWith": "overlaps-with",
+    DG + "restates": "restates", DG + "parallelWith": "parallel-with",
     DG + "correspondsTo": "corresponds-to", DG + "partOf": "part-of", SKOS_BROADER: "broader",
 }
 NODE_KIND_OF: dict[str, NodeKind] = {
@@ -110,7 +111,7 @@ def analysis_graph(store: ox.Store, kinds: frozenset[str], plan: str | None = No
     """The duties that analysis results of `kinds` (or an orphan reason, when "orphan" is among them)
     touch, and those edges: what the quality and dependency views need, without reading the whole store.
     With `plan`, that plan's duties only (and the edges between them)."""
-    rows = select_sorted(store, "analysis_edges")
+    rows = select_sorted(store, "dependency_edges" if kinds == {"depends-on"} else "analysis_edges")
     edges = [(r["source"], EDGE_KIND_OF.get(r["predicate"], "orphan"), r["target"]) for r in rows]
     wanted = [(s, k, t) for s, k, t in edges if k in kinds]
     tasks = sorted({end for s, _, t in wanted for end in (s, t)})
@@ -187,18 +188,18 @@ def tasks_near(store: ox.Store, node: str) -> dict[str, Node]:
     return found
 
 
-def edges_near(store: ox.Store, node: str) -> dict[str, list[Edge]]:
-    """Every edge of each duty one edge away from `node`, in the order neighbourhood() gives them."""
+def duty_edges(store: ox.Store, duties: list[str]) -> dict[str, list[Edge]]:
+    """Every edge of each of `duties`, in the order neighbourhood() gives them (one query for all)."""
     edges: dict[str, list[Edge]] = {}
-    for row in select_sorted(store, "edges_near", node=iri(node)):
+    for row in select_values(store, "duty_edges", "task", duties):
         edges.setdefault(row["task"], []).append(Edge(row["source"], row["target"], EDGE_KIND_OF[row["predicate"]]))
     return edges
 
 
-def units_near(store: ox.Store, node: str) -> dict[str, Node]:
-    """The units responsible for the duties one edge away from `node`, by IRI (first sorted row wins)."""
+def duty_units(store: ox.Store, duties: list[str]) -> dict[str, Node]:
+    """The units responsible for `duties`, by IRI (first sorted row wins, as in fetch_node)."""
     found: dict[str, Node] = {}
-    for row in select_sorted(store, "units_near", node=iri(node)):
+    for row in select_values(store, "duty_units", "task", duties):
         found.setdefault(row["unit"], unit_node(row))
     return found
 
@@ -210,7 +211,10 @@ def resolve(store: ox.Store, focus: str) -> str:
         if node_kind(store, focus) is None:
             raise FocusNotFound(f"no department, facility type, duty or other drawn node has the IRI {focus!r}")
         return focus
-    rows = select(store, "resolve", name=focus.strip())
+    name = focus.strip()
+    # the name as the store writes it, through the index; then any language tag or datatype (resolve.rq)
+    rows = (select(store, "resolve_exact", name=ox.Literal(name, language="zh"))
+            or select(store, "resolve_exact", name=name) or select(store, "resolve", name=name))
     if not rows:
         raise FocusNotFound(f"nothing is named {focus!r}; try /viz/search?q=… for names that contain it")
     return str(rows[0]["node"])

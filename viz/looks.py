@@ -89,6 +89,8 @@ EDGE_LOOKS: dict[str, EdgeLook] = {
     "has-indicator": EdgeLook("量化指标", "#c9a400", 1.0, False, True),
     "depends-on": EdgeLook("依赖（先→后）", "#6a3d9a", 1.5, False, True),
     "duplicate-of": EdgeLook("重复", "#d55e00", 3.0, False, False),
+    "overlaps-with": EdgeLook("交叉（一项包含另一项）", "#882255", 2.0, False, False),
+    "restates": EdgeLook("措施复述任务（措施→任务）", "#44aa99", 1.5, False, True),
     "parallel-with": EdgeLook("并列", "#cc79a7", 1.5, True, False),
     "corresponds-to": EdgeLook("跨方案对应", "#009e73", 1.5, True, True),
     "broader": EdgeLook("上位类型", "#bdbdbd", 1.0, True, True),

@@ -7,18 +7,21 @@ from typing import Any, Literal
 
 NodeKind = Literal["department", "collective", "task", "facility", "regulation", "indicator", "plan", "cluster"]
 EdgeKind = Literal["lead", "co-responsible", "collective", "concerns", "cites", "has-indicator", "depends-on",
-                   "duplicate-of", "parallel-with", "corresponds-to", "broader", "part-of", "shares"]
+                   "duplicate-of", "overlaps-with", "restates", "parallel-with", "corresponds-to", "broader",
+                   "part-of", "shares"]
 ViewName = Literal["start", "all", "focus", "sharing", "quality", "dependencies"]
 
 NODE_KINDS: tuple[NodeKind, ...] = ("plan", "department", "collective", "facility", "task", "regulation", "indicator",
                                     "cluster")
 EDGE_KINDS: tuple[EdgeKind, ...] = ("lead", "co-responsible", "collective", "concerns", "cites", "has-indicator",
-                                    "depends-on", "duplicate-of", "parallel-with", "corresponds-to", "broader",
-                                    "part-of", "shares")
+                                    "depends-on", "duplicate-of", "overlaps-with", "restates", "parallel-with",
+                                    "corresponds-to", "broader", "part-of", "shares")
 VIEWS: tuple[ViewName, ...] = ("start", "all", "focus", "sharing", "quality", "dependencies")
 
+# The edges that name who answers for a duty.
+RESPONSIBILITY: tuple[EdgeKind, ...] = ("lead", "co-responsible", "collective")
 # Symmetric analysis edges are stored once per direction; the views draw them once.
-SYMMETRIC: frozenset[str] = frozenset({"duplicate-of", "parallel-with"})
+SYMMETRIC: frozenset[str] = frozenset({"duplicate-of", "overlaps-with", "parallel-with"})
 
 
 class VizError(ValueError):

@@ -30,6 +30,18 @@ def select_sorted(store: ox.Store, query: str, **bindings: Any) -> list[dict[str
     return sorted(select(store, query, **bindings), key=_row_key)
 
 
+def select_values(store: ox.Store, query: str, variable: str, iris: list[str]) -> list[dict[str, Any]]:
+    """select_sorted() of a query listing many IRIs from the store (a view's duties): each is serialised by
+    pyoxigraph (a NamedNode is checked, so it cannot end the block) into the query's empty `VALUES ?var { }`.
+    A substitution binds one value; one query for 150 duties beats 150 queries."""
+    marker = f"VALUES ?{variable} {{ }}"
+    text = query_text(query)
+    if text.count(marker) != 1:
+        raise ValueError(f"{query}.rq has no single {marker!r} to fill")
+    values = " ".join(str(ox.NamedNode(value)) for value in iris)
+    return sorted(select_text(store, text.replace(marker, f"VALUES ?{variable} {{ {values} }}")), key=_row_key)
+
+
 def _row_key(row: dict[str, Any]) -> tuple[tuple[bool, str], ...]:
     return tuple((value is not None, str(value)) for value in row.values())
 

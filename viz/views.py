@@ -10,20 +10,23 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from . import collect
-from .aggregate import Fold, Folded, coarsen, prune_edges
+from .aggregate import Folded, coarsen, prune_edges
 from .families import function_families
-from .looks import NO_FAMILY, ORPHAN_REASONS, short_label
-from .model import VIEWS, Edge, EdgeKind, Filters, Graph, Node, VizError
+from .folds import folds as view_folds
+from .looks import NO_FAMILY, short_label
+from .model import RESPONSIBILITY, VIEWS, Edge, EdgeKind, Filters, Graph, Node, VizError
 from .queries import select, select_sorted
 
 FOCUS_LIMIT = 150        # neighbours taken per node when a focus grows a level
 FOCUS_MAX_NODES = 1500   # a focus stops growing here (depth 3 around a hub reaches most of a plan)
-RESPONSIBILITY = ("lead", "co-responsible", "collective")
 # How many nodes each view draws at first (clusters unfold on a click); ~150 is where labels stop fitting
 # on a laptop screen at a readable zoom.
 BUDGET = {"start": 50, "sharing": 70, "all": 60, "focus": 60, "quality": 70, "dependencies": 150}
 OVERVIEW_PLANS = 5       # above this many plans, view=all without filters starts from plans × function families
-ANALYSIS = frozenset({"depends-on", "duplicate-of", "parallel-with", "corresponds-to"})
+# The analysis edges between duties; the quality view draws the findings of graph/duplicates.py and orphans.
+FINDINGS = frozenset({"duplicate-of", "overlaps-with", "restates", "parallel-with"})
+QUALITY_KINDS = FINDINGS | {"orphan"}
+ANALYSIS = FINDINGS | {"depends-on", "corresponds-to"}
 
 
 @dataclass
@@ -64,8 +67,7 @@ def build(store: ox.Store, view: str, focus: str | None, depth: int, filters: Fi
         overview = quality_overview(store)
         return View(view, overview, hidden_edges=prune_edges(overview, per_node=3))
     elif view == "quality" and _plan_only(filters):
-        kinds = frozenset({"duplicate-of", "parallel-with", "orphan"})
-        graph = quality_view(collect.analysis_graph(store, kinds, filters.plan))
+        graph = quality_view(collect.analysis_graph(store, QUALITY_KINDS, filters.plan))
     elif view == "dependencies" and _plan_only(filters):
         graph = dependency_view(collect.analysis_graph(store, frozenset({"depends-on"}), filters.plan))
     else:
@@ -83,8 +85,7 @@ def _finish(result: View, store: ox.Store, tree: dict[str, Node], filters: Filte
         # the analyses have their own views; here they would only tangle the responsibilities
         result.graph.edges = {k: e for k, e in result.graph.edges.items() if e.kind not in ANALYSIS}
     plan_names = {r["planId"]: collect.plan_name(r) for r in select(store, "plans")}
-    folds = _folds(result.name, result.graph, tree, plan_names)
-    folded = coarsen(result.graph, BUDGET[result.name], folds)
+    folded = coarsen(result.graph, BUDGET[result.name], view_folds(result.name, result.graph, tree, plan_names))
     result.graph, result.folded = folded.graph, folded
     result.hidden_edges = prune_edges(result.graph, per_node=2 if result.name in ("all", "focus") else 3,
                                       always=frozenset({"depends-on", "duplicate-of"}))
@@ -143,7 +144,7 @@ def focus_view(store: ox.Store, focus: str, depth: int) -> Graph:
             graph.add_edge(edge)
     if depth == 1 and frontier:
         # the root's duties are the frontier: their edges and units in two queries, not one set per duty
-        near, units = collect.edges_near(store, root), collect.units_near(store, root)
+        near, units = collect.duty_edges(store, frontier), collect.duty_units(store, frontier)
         for task in frontier:
             edges = near.get(task, [])
             for edge in edges:
@@ -194,7 +195,7 @@ def quality_overview(store: ox.Store) -> Graph:
         graph.add_node(Node(id=plan["plan"], kind="cluster", member_kind="task", plan=row["planId"],
                             label=f"{short_label(name, 8)} · {row['tasks']}项",
                             statement=f"{plan['title']}：孤立任务 {row['orphans']} 项，"
-                                      f"重复或并列 {row['tasks'] - row['orphans']} 项以上",
+                                      f"重复、交叉、复述或并列 {row['tasks'] - row['orphans']} 项以上",
                             expand_url="?" + urlencode({"view": "quality", "plan": row["planId"]})))
     pairs: dict[tuple[str, str, EdgeKind], int] = {}
     for row in select(store, "quality_links"):
@@ -234,13 +235,13 @@ def sharing_view(store: ox.Store, filters: Filters, families: dict[str, str], tr
 
 
 def quality_view(whole: Graph) -> Graph:
-    """Orphan duties (ringed) and duplicate or parallel pairs (linked)."""
+    """Orphan duties (ringed) and the duplicate, overlap, restates and parallel pairs (linked)."""
     keep = {n.id for n in whole.nodes.values() if n.orphan_reasons}
     for edge in whole.edges.values():
-        if edge.kind in ("duplicate-of", "parallel-with"):
+        if edge.kind in FINDINGS:
             keep |= {edge.source, edge.target}
     graph = whole.subgraph(keep)
-    graph.edges = {k: e for k, e in graph.edges.items() if e.kind in ("duplicate-of", "parallel-with")}
+    graph.edges = {k: e for k, e in graph.edges.items() if e.kind in FINDINGS}
     return graph
 
 
@@ -336,125 +337,3 @@ def _facility_set(store: ox.Store, facility: str) -> set[str]:
                 found.add(child)
                 stack.append(child)
     return found
-
-
-# ------------------------------------------------------------------ folding rules
-
-def _folds(view: str, graph: Graph, tree: dict[str, Node], plan_names: dict[str, str]) -> list[Fold]:
-    """Which nodes fold first, and into what, for each view."""
-    top = _top_types(tree)
-    lead = _leads(graph)
-    category = _task_categories(graph, top)
-    with_pairs = {e.source for e in graph.edges.values()} | {e.target for e in graph.edges.values()}
-    duplicated = {end for e in graph.edges.values() if e.kind == "duplicate-of" for end in (e.source, e.target)}
-    parallel_family = _families_of(graph, "parallel-with")
-    root_kinds = {graph.nodes[r].kind for r in graph.roots if r in graph.nodes}
-    led_by_root = {e.source for e in graph.edges.values() if e.kind == "lead" and e.target in graph.roots}
-
-    def by_top(n: Node) -> tuple[str, str] | None:
-        t = top.get(n.id)
-        return ("top:" + t.id, t.label) if t else None
-
-    def by_family(n: Node) -> tuple[str, str]:
-        return ("family:" + (n.family or ""), n.family or "未标注职能")
-
-    def by_section(n: Node) -> tuple[str, str]:
-        if n.section:
-            return (f"section:{n.plan}:{n.section}", n.section.lstrip("一二三四五六七八九十（）()、. 0123456789"))
-        return (f"plan:{n.plan}", plan_names.get(n.plan or "", ""))
-
-    def by_lead(n: Node) -> tuple[str, str]:
-        unit = lead.get(n.id)
-        return ("lead:" + unit.id, short_label(unit.label, 5) + "牵头") if unit else by_section(n)
-
-    def by_category(n: Node) -> tuple[str, str]:
-        if n.id in category:
-            return ("category:" + category[n.id], category[n.id])
-        if n.section:
-            return by_section(n)
-        role = "牵头" if n.id in led_by_root else "配合"
-        return ("role:" + role, f"{role}（未涉及设施）")
-
-    def by_plan(n: Node) -> tuple[str, str]:
-        return ("plan:" + (n.plan or ""), plan_names.get(n.plan or "", n.plan or ""))
-
-    def by_reason(n: Node) -> tuple[str, str] | None:
-        if n.id in with_pairs or not n.orphan_reasons:
-            return None
-        reason = n.orphan_reasons[0]
-        return (f"orphan:{n.plan}:{reason}", ORPHAN_REASONS.get(reason, reason))
-
-    def by_parallel(n: Node) -> tuple[str, str] | None:
-        if n.id in duplicated or n.id not in parallel_family:
-            return None
-        return ("parallel:" + parallel_family[n.id], "并列任务组")
-
-    facilities = Fold("facility", by_top, "{name}类 · {n}种", view == "start", lambda n: {"facility": top[n.id].label})
-    departments = Fold("department", by_family, "{name} · {n}个部门", False, lambda n: {"function": n.family or ""})
-    small = [Fold("indicator", lambda n: ("indicator", "量化指标"), "{name} · {n}项", True),
-             Fold("regulation", lambda n: ("regulation", "法规文件"), "{name} · {n}部", True),
-             Fold("collective", lambda n: ("collective", "集合性单位"), "{name} · {n}个", True)]
-    plans = Fold("task", by_plan, "{name} · {n}项任务", True, lambda n: {"plan": n.plan or ""})
-    if view in ("start", "sharing"):
-        return [facilities, departments]
-    if view == "quality":
-        return [Fold("task", by_reason, "{name} · {n}项", True), Fold("task", by_parallel, "{name} · {n}项", True),
-                plans]
-    if view == "dependencies":
-        return [plans]
-    if "department" in root_kinds:          # a department's duties, by the facility types they concern
-        tasks = Fold("task", by_category, "{name} · {n}项任务", True, lambda n: {"facility": category[n.id]}
-                     if n.id in category else {})
-    else:
-        tasks = Fold("task", by_lead, "{name} · {n}项", True,
-                     lambda n: {"focus": lead[n.id].id} if n.id in lead else {})
-    return [*small, tasks, facilities, departments, plans]
-
-
-def _families_of(graph: Graph, kind: str) -> dict[str, str]:
-    """Each node linked by `kind` edges → the smallest id of its connected group (one key per group)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for e in graph.edges.values():
-        if e.kind == kind:
-            a, b = find(e.source), find(e.target)
-            parent[max(a, b)] = min(a, b)
-    return {x: find(x) for x in parent}
-
-
-def _top_types(tree: dict[str, Node]) -> dict[str, Node]:
-    """Each facility type's top-level type (交通运输, 人员密集场所 …), following skos:broader."""
-    top: dict[str, Node] = {}
-    for iri in tree:
-        current, seen = iri, set()
-        while tree[current].broader in tree and current not in seen:
-            seen.add(current)
-            current = tree[current].broader or ""
-        top[iri] = tree[current]
-    return top
-
-
-def _leads(graph: Graph) -> dict[str, Node]:
-    lead: dict[str, Node] = {}
-    for e in sorted(graph.edges.values(), key=lambda e: (("lead", "co-responsible", "collective").index(e.kind)
-                                                          if e.kind in RESPONSIBILITY else 9, e.target)):
-        if e.kind in RESPONSIBILITY and e.source not in lead:
-            lead[e.source] = graph.nodes[e.target]
-    return lead
-
-
-def _task_categories(graph: Graph, top: dict[str, Node]) -> dict[str, str]:
-    """Each duty's facility category: of the top-level types its facility types fall under, the one most
-    duties of the view share (so the groups are few and large)."""
-    tops: dict[str, set[str]] = {}
-    for e in graph.edges.values():
-        if e.kind == "concerns" and e.target in top:
-            tops.setdefault(e.source, set()).add(top[e.target].label)
-    counts = Counter(label for labels in tops.values() for label in labels)
-    return {task: min(labels, key=lambda label: (-counts[label], label)) for task, labels in tops.items()}
