@@ -129,12 +129,15 @@ def page_urls(base: str) -> list[tuple[str, str]]:
     return [u for u in out if u is not None]
 
 
-def hammer(base: str, urls: list[tuple[str, str]], per_page: int, clients: int, limit_s: float) -> dict:
+def hammer(base: str, urls: list[tuple[str, str]], per_page: int, clients: int, limit_s: float,
+           distinct: bool = False) -> dict:
     """`clients` threads share a bounded queue of per_page × len(urls) requests, interleaved so that the pages
     are mixed; a time limit stops the run early (then fewer requests are counted, and the result says so)."""
     import httpx
 
     jobs = [u for _ in range(per_page) for u in urls]
+    if distinct:        # every request its own URL (`&n=…`, which no page reads): no page is sent as kept
+        jobs = [(label, path + ("&" if "?" in path else "?") + f"n={i}") for i, (label, path) in enumerate(jobs)]
     lock = threading.Lock()
     times: dict[str, list[float]] = {label: [] for label, _ in urls}
     errors: dict[str, int] = {}
@@ -168,7 +171,8 @@ def hammer(base: str, urls: list[tuple[str, str]], per_page: int, clients: int, 
     return {"seconds": round(time.perf_counter() - began, 1), "unfinished": len(jobs), "times": times, "errors": errors}
 
 
-def measure(store: str, per_page: int = PER_PAGE, clients: int = CLIENTS, limit_s: float = 900.0) -> dict:
+def measure(store: str, per_page: int = PER_PAGE, clients: int = CLIENTS, limit_s: float = 900.0,
+            distinct: bool = False) -> dict:
     """Serve `store`, wait for the warm-up, request each page once (first), then hammer them (warm)."""
     import httpx
 
@@ -186,8 +190,9 @@ def measure(store: str, per_page: int = PER_PAGE, clients: int = CLIENTS, limit_
             first[label] = {"ms": round((time.perf_counter() - t) * 1000, 1), "status": reply.status_code,
                             "bytes": len(reply.content)}
         load_before = os.getloadavg()[0]
-        run = hammer(base, urls, per_page, clients, limit_s)
+        run = hammer(base, urls, per_page, clients, limit_s, distinct)
         load_after = os.getloadavg()[0]
+        kept = httpx.get(base + "/healthz", timeout=60).json().get("answers", {})
     finally:
         proc.terminate()
         proc.wait(60)
@@ -202,7 +207,8 @@ def measure(store: str, per_page: int = PER_PAGE, clients: int = CLIENTS, limit_
     return {"plans": health.get("plans"), "quads": health.get("quads"), "up_s": up_s, "warm_up_s": warm_s,
             "clients": clients, "per_page": per_page, "hammer_s": run["seconds"], "unfinished": run["unfinished"],
             "load_average": [round(load_before, 1), round(load_after, 1)], "nproc": os.cpu_count(),
-            "measured": time.strftime("%Y-%m-%d"), "pages": pages}
+            "measured": time.strftime("%Y-%m-%d"), "pages": pages,
+            "answers": {k: kept.get(k) for k in ("entries", "bytes", "budget_bytes", "refused", "index_bytes")}}
 
 
 def markdown(results: dict[str, dict]) -> str:
@@ -215,6 +221,7 @@ def markdown(results: dict[str, dict]) -> str:
                 + (f" ({r['unfinished']} requests not made: time limit)" if r["unfinished"] else "")
                 + (f"; load average {r['load_average'][0]} → {r['load_average'][1]} on {r['nproc']} cores"
                    if r.get("load_average") else "")
+                + _kept(r.get("answers") or {})
                 + f"; {len(over)} of {len(r['pages'])} pages at or over {TARGET_MS:.0f} ms p95.", "",
                 "| page | first ms | p50 ms | p95 ms | max ms | KB | n | errors |", "|---|---|---|---|---|---|---|---|"]
         for p in r["pages"]:
@@ -225,6 +232,14 @@ def markdown(results: dict[str, dict]) -> str:
     return "\n".join(out)
 
 
+def _kept(answers: dict) -> str:
+    """The answer cache after the run (/healthz): estimated bytes kept against the budget, answers refused."""
+    if not answers.get("budget_bytes"):
+        return ""
+    return (f"; answers kept {answers['bytes'] / 2**20:,.0f} of {answers['budget_bytes'] / 2**20:,.0f} MiB "
+            f"({answers['refused']} refused; text index {answers['index_bytes'] / 2**20:,.0f} MiB)")
+
+
 def section(results: list[dict]) -> str:
     """The "Pages" section of docs/BENCHMARKS.md from the sizes whose results hold a "pages" phase."""
     measured = {r["size"]: r["pages"] for r in results if r.get("pages")}
@@ -233,9 +248,10 @@ def section(results: list[dict]) -> str:
     return ("\n## Pages under 8 concurrent loopback clients (issue 18: p95 < 300 ms on the 500-plan store)\n\n"
             "`benchmarks/bench_pages.py` (a phase of `make bench`; alone: `.venv/bin/python benchmarks/bench_pages.py "
             "--store .bench/store/M`, or `--plans 500` to build the store first): `dutygraph serve` as `make run` starts "
-            "it; after its warm-up every page once in turn (*first*: the first reader of a plan's page builds its rows), "
-            "then httpx clients share a fixed number of requests of each page, pages interleaved (*p50 / p95 / max*; "
-            "p95 of 16 requests is the second slowest). "
+            "it; after its warm-up (whole-store answers, the default plan's rows, the text index, every plan's rows) "
+            "every page once in turn (*first*: the page is built from kept rows), then httpx clients share a fixed "
+            "number of requests of each page, pages interleaved (*p50 / p95 / max*; p95 of 16 requests is the second "
+            "slowest; a repeated URL is sent as kept for the store generation, service/page_kit.py: kept). "
             "The plan is the selector's first; *(all)* is 全部计划. Pages at or over the target in bold; why they are "
             "slow: docs/PAGES.md.\n\n" + markdown(measured))
 
@@ -250,9 +266,11 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=900.0, help="seconds of hammering at most")
     parser.add_argument("--name", help="the size's name in the table (default: the store folder)")
     parser.add_argument("--json", help="write the result here")
+    parser.add_argument("--distinct", action="store_true",
+                        help="each request a URL of its own, so pages are built, not sent as kept (rows still are)")
     args = parser.parse_args()
     store = args.store or str(build_store(args.plans, Path(args.work)))
-    result = measure(store, args.per_page, args.clients, args.limit)
+    result = measure(store, args.per_page, args.clients, args.limit, args.distinct)
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(markdown({args.name or Path(store).name: result}))

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import gzip
 import inspect
+import os
 import sys
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -33,6 +35,9 @@ T = TypeVar("T")
 
 MIB = 1 << 20
 ENTRY_FRACTION = 4      # no single answer takes more than a quarter of the budget
+MAX_ENTRIES = 4096      # question rows are kept per plan: a few per plan viewed, on top of the listings
+PER_PLAN_MIB = 24       # a store-sized budget: this much per plan (measured at 50 plans, docs/BENCHMARKS.md)
+MEMORY_SHARE = 4        # … but never more than a quarter of the machine's memory
 
 
 @dataclass
@@ -46,11 +51,12 @@ class _Pending:
 class AnswerCache:
     """Per-process answers keyed by (question, arguments), valid for one store generation."""
 
-    max_entries: int = 256
+    max_entries: int = MAX_ENTRIES
     max_items: int = 250_000
     enabled: bool = True
     keep_indexes: bool = False   # keep `index()` structures (the text index) even when answers are not kept
     max_bytes: int = 256 * MIB   # the answers' estimated size, all together (`serve --cache-mb`)
+    sized: bool = False          # no --cache-mb given: `fit` sizes the budget to the store (at least max_bytes)
     generation: int = 0
     hits: int = 0
     misses: int = 0
@@ -61,10 +67,23 @@ class AnswerCache:
     _bytes: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _pending: dict = field(default_factory=dict)
+    _floor: int = 0              # the budget given (or the default): `fit` never goes below it
 
     def __post_init__(self) -> None:
         if self.max_bytes < MIB or self.max_entries < 1:
             raise ValueError("the answer cache needs max_bytes of at least 1 MiB and max_entries of at least 1")
+        self._floor = self.max_bytes
+
+    def fit(self, plans: int) -> None:
+        """Size the budget to a store of `plans` plans (each warm-up does: after a start and every load) when
+        no budget was given: the pages keep each plan's rows and duties, about PER_PLAN_MIB estimated per
+        plan, and answers dropped for room are rebuilt for seconds while every other request waits."""
+        if not self.sized:
+            return
+        with self._lock:
+            self.max_bytes = store_budget(self._floor, plans)
+            while self._entries and self._bytes > self.max_bytes:
+                self._drop(next(iter(self._entries)))
 
     def get(self, key: Hashable, compute: Callable[[], T], *, index: bool = False) -> T:
         """The kept answer for `key`, or compute it (once, however many callers ask at the same time)."""
@@ -177,6 +196,14 @@ class AnswerCache:
                     "refused": self.refused, "index_bytes": sum(size for _, size in self._indexes.values())}
 
 
+def store_budget(floor: int, plans: int, memory: int | None = None) -> int:
+    """The answers' budget for a store of `plans` plans: PER_PLAN_MIB a plan, at least `floor` (the default
+    256 MiB) and at most 1/MEMORY_SHARE of the machine's memory (`memory` bytes; read from the system)."""
+    if memory is None:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(floor, min(plans * PER_PLAN_MIB * MIB, memory // MEMORY_SHARE))
+
+
 def page_of(items: list, page: tuple[int, int | None]) -> list:
     """items[offset:offset + limit]; no limit means to the end."""
     offset, limit = page
@@ -264,21 +291,38 @@ def _spread(items: Any, depth: int) -> Any:
     return items if n <= count else [items[i * n // count] for i in range(count)]
 
 
-def warm_up(cache: AnswerCache, store: Any) -> threading.Thread | None:
-    """Compute the whole-store answers (listings and reports, the slow ones at scale) in a background thread,
-    so the first person to open them after a start or a load does not wait. Through `cache.call`, so a
-    request for the same answer meanwhile waits for this computation instead of repeating it."""
+WarmStep = Callable[["AnswerCache", Any], None]
+
+
+def text_index(cache: AnswerCache, store: Any) -> None:
+    """The warm-up step that builds the text index search reads (2.7–4 s at 50 plans on its first search)."""
+    from dutygraph.graph.search import build_index
+
+    cache.index(build_index, store)
+
+
+def warm_up(cache: AnswerCache, store: Any, steps: Sequence[WarmStep] = (text_index,)) -> threading.Thread | None:
+    """In a background thread: size the budget to the store (`fit`), compute the whole-store answers (listings
+    and reports, the slow ones at scale), then `steps` in order (service/app.py: the default plan's pages, the
+    text index, every plan's rows), so the first person to open them after a start or a load does not wait.
+    Through the cache, so a request for the same answer meanwhile waits for this computation instead of
+    repeating it; the thread yields between answers, and requests are answered meanwhile."""
     if not cache.enabled:
         return None
-    from dutygraph.graph import listings, reports
+    from dutygraph.graph import listings, plan_choice, reports
 
     def work() -> None:
-        for fn in (listings.departments, listings.facility_types, listings.regulations, reports.shared_facilities,
-                   reports.orphans, reports.duplicates, reports.dependencies, reports.alignments, reports.centrality):
-            try:               # the answer, and its JSON body as the API sends it (service/api.py: reply)
-                json_page(cache, (0, None), fn, store, gzipped=True)
-            except Exception:            # a store closed under us at shutdown; requests will see real errors
-                return
+        try:
+            cache.fit(len(cache.call(plan_choice.plans, store)))
+            for fn in (listings.departments, listings.facility_types, listings.regulations, reports.shared_facilities,
+                       reports.orphans, reports.duplicates, reports.dependencies, reports.alignments, reports.centrality):
+                json_page(cache, (0, None), fn, store, gzipped=True)   # the answer and its JSON body (api.py: reply)
+                time.sleep(0)
+            for step in steps:
+                step(cache, store)
+                time.sleep(0)
+        except Exception:            # a store closed under us at shutdown; requests will see real errors
+            return
 
     thread = threading.Thread(target=work, name="dutygraph-warm-up", daemon=True)
     thread.start()

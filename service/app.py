@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from dutygraph.graph.store import named_graphs, open_store
 
 from . import security
-from .answer_cache import AnswerCache, warm_up
+from .answer_cache import AnswerCache, text_index, warm_up
 from .gate import GateMiddleware, StoreGate
 from .settings import Settings
 from .writes import WritePath
@@ -91,11 +91,19 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if app.state.store is None:
         _attach(app, _open(app.state.settings))
     if app.state.settings.warm:
-        app.state.warming = warm_up(app.state.cache, app.state.store)
+        app.state.warming = _warm(app.state.cache, app.state.store)
     try:
         yield
     finally:
         _close(app)
+
+
+def _warm(cache: AnswerCache, db: Any) -> Any:
+    """The warm-up (answer_cache.warm_up), then what the pages read: the default plan's question rows (a new
+    reader's first pages), the text index, and every plan's rows behind the 全部计划 pages."""
+    from .pages_questions import warm_all_plans, warm_default_plan
+
+    return warm_up(cache, db, steps=(warm_default_plan, text_index, warm_all_plans))
 
 
 def _attach(app: FastAPI, db: Any) -> None:
@@ -110,8 +118,9 @@ def _attach(app: FastAPI, db: Any) -> None:
     sparql_settings = settings.sparql(remote=remote)        # refuses process/fork isolation on a remote store
     app.state.store = db
     # Answers are kept until the next write where this process is the store's only writer (embedded).
+    # Without --cache-mb / DUTYGRAPH_CACHE_MB the budget follows the store's size (each warm-up: AnswerCache.fit).
     cache = AnswerCache(enabled=settings.cache and caps.keeps_answers, keep_indexes=caps.keeps_answers,
-                        max_bytes=settings.cache_mb << 20)
+                        max_bytes=settings.cache_mb << 20, sized="cache_mb" not in settings.model_fields_set)
     app.state.cache = cache
     at, _ = app.state.store_routes
     before = list(app.router.routes)
@@ -137,7 +146,7 @@ def _store_routes(app: FastAPI, db: Any, cache: AnswerCache, sparql_settings: An
     def after_write() -> None:
         cache.invalidate()
         if settings.warm and app.state.store is not None:
-            app.state.warming = warm_up(cache, app.state.store)
+            app.state.warming = _warm(cache, app.state.store)
 
     writes = WritePath(gate=app.state.gate, after_write=after_write)  # the one write path: loads, uploads, Update
     app.state.on_shutdown = []

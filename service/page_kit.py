@@ -3,10 +3,10 @@ intranets), the reader's language and plan (query parameter, else cookie, else d
 a table — sorted, filtered and paged on the server, downloadable as CSV and Excel with the same filter."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
@@ -17,8 +17,10 @@ from dutygraph.graph import table_view
 from dutygraph.graph.plan_choice import ALL, PlanInfo, chosen
 
 from . import i18n
+from .answer_cache import AnswerCache
 from .responses import download
 
+R = TypeVar("R", bound=Response)
 PLAN_COOKIE = "plan"
 YEAR = 365 * 24 * 3600
 
@@ -110,9 +112,45 @@ def reader(request: Request, plans: list[PlanInfo]) -> Reader:
 def render(env: Environment, who: Reader, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     html = env.get_template(template).render(t=who.t, lang=who.t.lang, who=who, plans=who.plans,
                                              plan=who.plan, all_plans=ALL, **context)
-    response = HTMLResponse(html, status_code=status)
+    return remembered(HTMLResponse(html, status_code=status), who)
+
+
+def remembered(response: R, who: Reader) -> R:
+    """The reader's language and plan chosen by query parameter, remembered in cookies."""
     for name, value in who.set_cookies.items():
         response.set_cookie(name, value, max_age=YEAR, samesite="lax", httponly=True)
+    return response
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A page as sent — status, body and headers, not its cookies — kept for one store generation."""
+
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    remember: bool        # whether it set the reader's cookies (pages do, downloads do not)
+
+
+UNKEPT_HEADERS = frozenset({"set-cookie", "content-length"})
+
+
+async def kept(answers: AnswerCache, who: Reader, build: Callable[[], Awaitable[Response]]) -> Response:
+    """The page (or download) of this URL for this reader's language and plan, built once per store
+    generation and then sent as kept: rendering a table page of 400 KB and sorting 44,000 rows for it cost
+    tens of milliseconds per request, which 8 readers at once turned into waits. Kept with every other answer
+    (AnswerCache: in the budget, forgotten at every write); only 200 answers are kept."""
+    request = who.request
+    key = ("page", request.url.path, request.url.query, who.t.lang, who.plan)
+    found, page, generation = answers.lookup(key)
+    if found:
+        sent = Response(page.body, status_code=page.status, headers=dict(page.headers))
+        return remembered(sent, who) if page.remember else sent
+    response = await build()
+    if response.status_code == 200 and isinstance(getattr(response, "body", None), bytes):
+        headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in UNKEPT_HEADERS)
+        remember = "set-cookie" in response.headers
+        answers.keep(key, KeptPage(response.status_code, bytes(response.body), headers, remember), generation)
     return response
 
 

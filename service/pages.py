@@ -3,7 +3,7 @@ and a SPARQL editor; the question pages are in pages_questions.py, the shared fr
 table sorts, filters, pages and downloads on the server; every duty is shown by its text, never its IRI."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pyoxigraph as ox
@@ -18,8 +18,9 @@ from dutygraph.graph.queries import query_names, query_text
 from dutygraph.graph.search import build_index, search
 
 from .answer_cache import AnswerCache
-from .page_kit import Col, Reader, Table, environment, link, reader, render, table_download, wanted_format
-from .pages_questions import QUESTIONS, Source, build_question_router
+from .page_kit import Col, Reader, Table, environment, kept, link, reader, render, table_download, wanted_format
+from .pages_questions import QUESTIONS, build_question_router
+from .pages_rows import Source, duty_facts
 from .security import is_iri
 
 __all__ = ["build_pages_router", "link"]     # link: used by the upload, deadline and duty-list pages
@@ -118,19 +119,23 @@ def build_pages_router(get_store: Callable[[], ox.Store], cache: AnswerCache | N
         return render(env, reading, template, view=table.view(rows, reading.request), table=table, many=many,
                       columns=table.visible(many), **context)
 
+    async def page(request: Request, build: Callable[..., Awaitable[Response]], **args: Any) -> Response:
+        """`build(reader, **args)`, kept per URL, reader and store generation (page_kit.kept)."""
+        reading = await who(request)
+        return await kept(answers, reading, lambda: build(reading, **args))
+
     @router.get("/", response_class=HTMLResponse)
     async def home(request: Request):
         return render(env, await who(request), "home.html", questions=list(QUESTIONS))
 
-    @router.get("/tasks/{task_id:path}", response_class=HTMLResponse)
-    async def task_page(request: Request, task_id: str):
+    async def duty(reading: Reader, task_id: str) -> Response:
         task = await run(questions.get_task, task_id)
         if task is None:
             raise HTTPException(404, "no such duty")
-        reading = await who(request)
-        deps = [d for d in await run(reports.dependencies) if task_id in (d["from"], d["to"])]
+        facts = await run_in_threadpool(duty_facts, src)      # this duty's dependencies and reasons, indexed
+        deps = facts.dependencies.get(task_id, [])
         aligned = next((a for a in await run(reports.alignments, task=task_id)), None)
-        orphan: list[str] = next((o["reasons"] for o in await run(reports.orphans) if o["task"] == task_id), [])
+        orphan: list[str] = facts.reasons.get(task_id, [])
         related = {task_id} | {d["from"] for d in deps} | {d["to"] for d in deps} | \
             {c["task"] for c in (aligned or {}).get("candidates", [])}
         tasks = await run_in_threadpool(src.tasks, {plan_of_task(i) for i in related})
@@ -138,18 +143,16 @@ def build_pages_router(get_store: Callable[[], ox.Store], cache: AnswerCache | N
                       deps=qr.dependency_rows(deps, tasks, None),
                       aligned=qr.alignment_rows([aligned] if aligned else [], tasks, None))
 
-    @router.get("/departments/{iri:path}")
-    async def department(request: Request, iri: str):
-        item, reading = await found(questions.department, iri), await who(request)
+    async def department(reading: Reader, iri: str) -> Response:
+        item = await found(questions.department, iri)
         rows, many = await duties(reading, item["tasks"], unit=item["id"])
         facts = {"c.unit_kind": reading.t("v.collective" if item["kind"] == "collective" else "v.department"),
                  "c.jurisdiction": item["jurisdiction"], "c.level": item["level"], "c.functions": "、".join(item["functions"])}
         return table_page(reading, TASKS, rows, "entity.html", item["name"], many, title=item["name"], item=item,
                           facts=facts, kind="departments", elsewhere=not any(qr.in_plans(i, reading.plan_ids) for i in item["tasks"]))
 
-    @router.get("/facility-types/{iri:path}")
-    async def facility_type(request: Request, iri: str):
-        item, reading = await found(questions.facility_type, iri), await who(request)
+    async def facility_type(reading: Reader, iri: str) -> Response:
+        item = await found(questions.facility_type, iri)
         rows, many = await duties(reading, item["tasks"])
         counts: dict[str, int] = {}
         for r in rows:
@@ -160,9 +163,8 @@ def build_pages_router(get_store: Callable[[], ox.Store], cache: AnswerCache | N
         return table_page(reading, TASKS, rows, "entity.html", item["label"], many, title=item["label"], item=item,
                           facts=facts, kind="facility-types", elsewhere=False)
 
-    @router.get("/regulations/{iri:path}")
-    async def regulation(request: Request, iri: str):
-        item, reading = await found(questions.regulation, iri), await who(request)
+    async def regulation(reading: Reader, iri: str) -> Response:
+        item = await found(questions.regulation, iri)
         rows, many = await duties(reading, item["tasks"])
         title = item["title"] or item["number"]
         resting = "、".join(f"《{p['title']}》" for p in item.get("plans", []) if p["role"] == "implements")
@@ -171,21 +173,41 @@ def build_pages_router(get_store: Callable[[], ox.Store], cache: AnswerCache | N
         return table_page(reading, TASKS, rows, "entity.html", title, many, title=title, item=item,
                           facts=facts, kind="regulations", elsewhere=False)
 
+    @router.get("/tasks/{task_id:path}", response_class=HTMLResponse)
+    async def task_page(request: Request, task_id: str) -> Response:
+        return await page(request, duty, task_id=task_id)
+
+    @router.get("/departments/{iri:path}")
+    async def department_page(request: Request, iri: str) -> Response:
+        return await page(request, department, iri=iri)
+
+    @router.get("/facility-types/{iri:path}")
+    async def facility_type_page(request: Request, iri: str) -> Response:
+        return await page(request, facility_type, iri=iri)
+
+    @router.get("/regulations/{iri:path}")
+    async def regulation_page(request: Request, iri: str) -> Response:
+        return await page(request, regulation, iri=iri)
+
     def listing(kind: str, fn) -> None:
-        @router.get(f"/{kind}", name=f"page_{kind}")
-        async def many_items(request: Request):
-            reading = await who(request)
+        async def many_items(reading: Reader) -> Response:
             rows = list_rows(kind, await run(fn), reading.plan_ids)
             title = reading.t(LIST_TITLES[kind])
             return table_page(reading, LISTS[kind], rows, "list.html", title, False, title=title, kind=kind)
+
+        @router.get(f"/{kind}", name=f"page_{kind}")
+        async def list_page(request: Request) -> Response:
+            return await page(request, many_items)
 
     listing("departments", listings.departments)
     listing("facility-types", listings.facility_types)
     listing("regulations", listings.regulations)
 
     @router.get("/search")
-    async def search_page(request: Request, q: str | None = None):
-        reading = await who(request)
+    async def search_page(request: Request, q: str | None = None) -> Response:
+        return await page(request, search_hits, q=q)
+
+    async def search_hits(reading: Reader, q: str | None) -> Response:
         plan = None if reading.plan_ids is None else next(iter(reading.plan_ids), None)
         hits = await run(searched, q, limit=200, plan=plan) if q else []
         tasks = await run_in_threadpool(src.tasks, {plan_of_task(h["task"]) for h in hits})

@@ -1,10 +1,12 @@
 """The question pages (/questions/<name>): each answer on a page made for it — duties by their texts, reasons
 and kinds in the reader's language, one plan at a time unless the reader chooses all — and the
 责任矩阵 (department × facility type) of one plan. Rows are built once per plan and store generation
-(AnswerCache) and then sorted, filtered and paged per request (graph/table_view.py)."""
+(AnswerCache; with 全部计划 every plan's kept rows merged, service/pages_rows.py) and then sorted, filtered and
+paged per request (graph/table_view.py); a page as built is kept per URL and reader (page_kit.kept)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,73 +18,17 @@ from jinja2 import Environment
 
 from dutygraph.graph import listings, reports
 from dutygraph.graph import question_rows as qr
-from dutygraph.graph.dismissals import finding_key, task_ref
-from dutygraph.graph.namespaces import plan_of_task
-from dutygraph.graph.plan_choice import plans as plan_list
-from dutygraph.graph.tasks import list_tasks
+from dutygraph.graph.plan_choice import chosen
 
 from .answer_cache import AnswerCache
 from .output import Sheet
-from .page_kit import Col, Reader, Table, reader, render, table_download, wanted_format
+from .page_kit import Col, Reader, Table, kept, reader, render, table_download, wanted_format
+from .pages_rows import BY_PLAN, ByPlan, Rows, Source, relabel
 from .responses import workbook_download
 
-PLAN_PREFIXES = ("", "a_", "b_", "from_", "to_", "c_")
-DUPLICATE_ORDER = {"duplicate": 0, "overlap": 1, "restates": 2, "parallel": 3}
+__all__ = ["QUESTIONS", "Source", "build_question_router", "question_rows", "warm_all_plans", "warm_default_plan", "warm_plan"]
+
 MATRIX_COLUMNS = 24     # facility types shown on the page; the Excel file has all
-
-
-@dataclass
-class Source:
-    """The store's answers through the cache, for builders running in a worker thread."""
-
-    answers: AnswerCache
-    get_store: Callable[[], ox.Store]
-
-    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return self.answers.call(fn, self.get_store(), *args, **kwargs)
-
-    def plans(self) -> list:
-        return self.call(plan_list)
-
-    def tasks(self, plan_ids: Iterable[str | None]) -> dict[str, dict[str, Any]]:
-        """Duties of these plans by id, read plan by plan (each plan's list is kept), never the whole store."""
-        found: dict[str, dict[str, Any]] = {}
-        for plan in sorted({p for p in plan_ids if p}):
-            found.update((t["id"], t) for t in self.call(list_tasks, plan=plan))
-        return found
-
-    def titles(self) -> dict[str, str]:
-        return {p.id: p.label for p in self.plans()}
-
-    def scope(self, plan_ids: frozenset[str] | None) -> set[str]:
-        return set(plan_ids) if plan_ids is not None else {p.id for p in self.plans()}
-
-
-def _relabel(rows: list[dict[str, Any]], titles: dict[str, str]) -> list[dict[str, Any]]:
-    """Plans named by government and title (成都市 · …) rather than by the document's own title alone."""
-    for row in rows:
-        for prefix in PLAN_PREFIXES:
-            if row.get(f"{prefix}plan") in titles:
-                row[f"{prefix}plan_title"] = titles[row[f"{prefix}plan"]]
-    return rows
-
-
-def _orphans(src: Source, plans: frozenset[str] | None) -> list[dict[str, Any]]:
-    scope = src.scope(plans)
-    return qr.orphan_rows(src.call(reports.orphans), src.tasks(scope), plans and set(plans), src.titles())
-
-
-def _duplicates(src: Source, plans: frozenset[str] | None) -> list[dict[str, Any]]:
-    """Pairs by kind, most confident first; each row also carries its finding's IRI and `dismissed`
-    ({reason, by, at, via} or None), matched by kind and member duties (graph/dismissals.py)."""
-    items = src.call(reports.duplicates)
-    rows = qr.duplicate_rows(items, src.tasks(src.scope(plans)), plans and set(plans))
-    by_key = {finding_key(i["kind"], i["tasks"]): i for i in items}
-    for row in rows:
-        item = by_key.get(finding_key(row["kind"], [row["a_id"], row["b_id"], *(o["id"] for o in row["others"])]), {})
-        row["finding"], row["dismissed"] = item.get("finding"), item.get("dismissed")
-        row["task_refs"] = " ".join(task_ref(t) for t in item.get("tasks", []))
-    return sorted(rows, key=lambda r: (DUPLICATE_ORDER.get(r["kind"], 9), -(r["confidence"] or 0)))
 
 
 def _dismissing(request: Request) -> dict[str, Any]:
@@ -90,17 +36,6 @@ def _dismissing(request: Request) -> dict[str, Any]:
     (service/dismissals.py); otherwise the page shows the `dutygraph dismiss` command instead."""
     settings = getattr(request.app.state, "settings", None)
     return {"can_write": bool(settings and settings.allow_update and settings.token), "endpoint": "/api/findings/dismiss"}
-
-
-def _dependencies(src: Source, plans: frozenset[str] | None) -> list[dict[str, Any]]:
-    items = src.call(reports.dependencies)
-    return qr.dependency_rows(items, src.tasks(src.scope(plans)), plans and set(plans))
-
-
-def _alignments(src: Source, plans: frozenset[str] | None) -> list[dict[str, Any]]:
-    items = [a for a in src.call(reports.alignments) if qr.in_plans(a["task"], plans and set(plans))]
-    wanted = src.scope(plans) | {plan_of_task(c["task"]) for a in items for c in a["candidates"]}
-    return qr.alignment_rows(items, src.tasks(wanted), None)
 
 
 def _centrality(src: Source, plans: frozenset[str] | None) -> list[dict[str, Any]]:
@@ -132,10 +67,13 @@ def _shared(src: Source, plans: frozenset[str] | None) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Question:
+    """A question page: its table, how its rows are built (`build`, or per plan by `by_plan`), its template."""
+
     name: str
     table: Table
-    build: Callable[[Source, frozenset[str] | None], list[dict[str, Any]]]
+    build: Callable[[Source, frozenset[str] | None], Rows] | None
     template: str
+    by_plan: ByPlan | None = None     # rows kept per plan; 全部计划 merges them (service/pages_rows.py)
 
 
 PLAN = Col("plan_title", "c.plan")
@@ -149,21 +87,21 @@ QUESTIONS: dict[str, Question] = {q.name: q for q in [
         PLAN, Col("number", "c.number", "number"), Col("kind", "c.kind", "code"), Col("text", "c.text"),
         Col("lead", "c.lead"), Col("collective", "c.collective", sortable=False), Col("deadline", "c.deadline"),
         Col("reasons", "c.reasons", "codes", sortable=False)),
-        ("text", "lead", "collective", "deadline", "plan_title"), ("reasons",), size=25), _orphans, "q_orphans.html"),
+        ("text", "lead", "collective", "deadline", "plan_title"), ("reasons",), size=25), None, "q_orphans.html", BY_PLAN["orphans"]),
     Question("duplicates", Table("duplicates", (
         PLAN, Col("kind", "c.kind", "code"), Col("confidence", "c.confidence", "number"),
         Col("a_number", "c.number", "number", shown=False), Col("a_text", "c.text_a"),
         Col("b_number", "c.number", "number", shown=False), Col("b_text", "c.text_b"), Col("evidence", "c.evidence")),
-        ("a_text", "b_text", "evidence", "plan_title"), ("kind",), size=10), _duplicates, "q_duplicates.html"),
+        ("a_text", "b_text", "evidence", "plan_title"), ("kind",), size=10), None, "q_duplicates.html", BY_PLAN["duplicates"]),
     Question("dependencies", Table("dependencies", (
         PLAN, Col("from_text", "c.from"), Col("to_text", "c.to"), Col("kind", "c.kind", "code"),
         Col("evidence", "c.evidence", "evidence")),
-        ("from_text", "to_text", "evidence", "plan_title"), ("kind",), size=20), _dependencies, "q_dependencies.html"),
+        ("from_text", "to_text", "evidence", "plan_title"), ("kind",), size=20), None, "q_dependencies.html", BY_PLAN["dependencies"]),
     Question("alignments", Table("alignments", (
         PLAN, Col("number", "c.number", "number"), Col("text", "c.text"), Col("c_plan_title", "c.candidate_plan"),
         Col("c_number", "c.number", "number", shown=False), Col("c_text", "c.candidate"), Col("score", "c.score", "number"),
         Col("rank", "c.rank", "number")),
-        ("text", "c_text", "c_plan_title"), size=20, sort="score", descending=True), _alignments, "q_alignments.html"),
+        ("text", "c_text", "c_plan_title"), size=20, sort="score", descending=True), None, "q_alignments.html", BY_PLAN["alignments"]),
     Question("centrality", Table("centrality", (
         Col("department", "c.department"), Col("jurisdiction", "c.jurisdiction"), Col("rank", "c.rank_within", "number"),
         Col("n_tasks", "c.n_tasks", "number"),
@@ -194,6 +132,64 @@ def _answering(name: str, reading: Reader) -> Question:
     return BY_FUNCTION[name] if reading.many and name in BY_FUNCTION else QUESTIONS[name]
 
 
+def _key(question: Question, plans: frozenset[str | None] | None) -> tuple:
+    return ("question-rows", question.name, question.table.name, plans)
+
+
+def plan_part(src: Source, question: Question, plan: str | None) -> qr.PlanRows:
+    """One plan's rows of a question kept per plan, with their places in the 全部计划 rows."""
+    spec = question.by_plan
+    assert spec is not None
+    return src.answers.get(_key(question, frozenset({plan})), lambda: spec.part(src, plan))
+
+
+def question_rows(src: Source, question: Question, plans: frozenset[str] | None) -> Rows:
+    """The rows a page sorts, filters and pages (per request): kept for the plan chosen, or for 全部计划
+    merged from every plan's kept rows — never rebuilt over all plans, never kept as one all-plans answer."""
+    if question.by_plan is None:
+        build = question.build
+        assert build is not None
+        return src.answers.get(_key(question, plans), lambda: relabel(build(src, plans), src.titles()))
+    if plans is None:
+        return qr.merged(plan_part(src, question, p) for p in question.by_plan.plans(src))
+    if len(plans) == 1:
+        return plan_part(src, question, next(iter(plans))).rows
+    return qr.merged(plan_part(src, question, p) for p in sorted(plans))
+
+
+def plan_matrix(src: Source, plan: str) -> qr.Matrix:
+    """The 责任矩阵 of one plan, from its shared-facilities rows (kept, as the page for that plan reads them)."""
+    shared = QUESTIONS["shared-facilities"]
+    return src.answers.get(("matrix", plan), lambda: qr.matrix(question_rows(src, shared, frozenset({plan}))))
+
+
+def warm_plan(answers: AnswerCache, store: ox.Store, plan: str) -> None:
+    """What a reader's first page of one plan needs (the warm-up builds it for the default plan): its rows of
+    every question and its matrix, kept under the keys the routes read."""
+    src = Source(answers, lambda: store)
+    for question in QUESTIONS.values():
+        question_rows(src, question, frozenset({plan}))
+    plan_matrix(src, plan)
+
+
+def warm_default_plan(answers: AnswerCache, store: ox.Store) -> None:
+    """The warm-up's page step (service/app.py): the default plan's rows, which a new reader opens first."""
+    plan = chosen(Source(answers, lambda: store).plans(), None)
+    if plan:
+        warm_plan(answers, store, plan)
+
+
+def warm_all_plans(answers: AnswerCache, store: ox.Store) -> None:
+    """The warm-up's last step: every plan's rows of the questions a 全部计划 page merges, and the
+    whole-store rows of those that compare governments by function (seconds per plan's duties otherwise, on
+    the first 全部计划 page after a start or a load)."""
+    src = Source(answers, lambda: store)
+    for question in [*QUESTIONS.values(), *BY_FUNCTION.values()]:
+        if question.by_plan is not None or question in BY_FUNCTION.values():
+            question_rows(src, question, None)
+            time.sleep(0)            # let waiting requests run between questions
+
+
 def build_question_router(get_store: Callable[[], ox.Store], answers: AnswerCache, env: Environment) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     src = Source(answers, get_store)
@@ -201,30 +197,38 @@ def build_question_router(get_store: Callable[[], ox.Store], answers: AnswerCach
     async def who(request: Request) -> Reader:
         return reader(request, await run_in_threadpool(src.plans))
 
-    async def rows(question: Question, reading: Reader) -> list[dict[str, Any]]:
+    async def rows(question: Question, reading: Reader) -> Rows:
         plans = None if reading.plan_ids is None else frozenset(reading.plan_ids)
-        titles = await run_in_threadpool(src.titles)
-        return await run_in_threadpool(answers.get, ("question-rows", question.name, question.table.name, plans),
-                                       lambda: _relabel(question.build(src, plans), titles))
+        return await run_in_threadpool(question_rows, src, question, plans)
 
     @router.get("/questions/shared-facilities/matrix")
     async def responsibility_matrix(request: Request) -> Response:
+        """With 全部计划 the page shows no matrix (it asks for a plan), so none is built; the Excel
+        download has one sheet per plan, each plan's matrix kept."""
         reading = await who(request)
-        found = await rows(QUESTIONS["shared-facilities"], reading)
-        matrices = {p.id: qr.matrix([r for r in found if r["plan"] == p.id]) for p in reading.plans
-                    if reading.plan_ids is None or p.id in reading.plan_ids}
-        if wanted_format(request):
+        return await kept(answers, reading, lambda: matrix_page(reading))
+
+    async def matrix_page(reading: Reader) -> Response:
+        download = wanted_format(reading.request)
+        if reading.many and not download:
+            return render(env, reading, "q_matrix.html", matrices={}, shown=MATRIX_COLUMNS)
+        ids = [p.id for p in reading.plans if reading.plan_ids is None or p.id in reading.plan_ids]
+        matrices = await run_in_threadpool(lambda: {pid: plan_matrix(src, pid) for pid in ids})
+        if download:
             sheets = [Sheet(title[:31], [reading.t("c.department"), *m.types], m.table())
                       for pid, m in matrices.items() for title in [reading.titles().get(pid, pid)]]
             return workbook_download("matrix", sheets, filename=reading.t("q.matrix"))
-        return render(env, reading, "q_matrix.html", matrices=matrices if not reading.many else {},
-                      shown=MATRIX_COLUMNS)
+        return render(env, reading, "q_matrix.html", matrices=matrices, shown=MATRIX_COLUMNS)
 
     @router.get("/questions/{name}")
     async def question(request: Request, name: str) -> Response:
         if name not in QUESTIONS:
             raise HTTPException(404, "no such question")
         reading = await who(request)
+        return await kept(answers, reading, lambda: question_page(name, reading))
+
+    async def question_page(name: str, reading: Reader) -> Response:
+        request = reading.request
         q = _answering(name, reading)
         found = await rows(q, reading)
         fmt = wanted_format(request)

@@ -119,7 +119,9 @@ class Settings(BaseModel):
     warm: bool = _knob(False, "DUTYGRAPH_WARM", "--warm/--no-warm",
                        "Compute the whole-store listings in the background at start and after each load (serve: on).")
     cache_mb: int = _knob(256, "DUTYGRAPH_CACHE_MB", "--cache-mb",
-                          "Memory budget of the kept answers in MiB (least recently used dropped first).", ge=1)
+                          "Memory budget of the kept answers in MiB (least recently used dropped first). Not given: "
+                          "24 MiB per plan, at least 256, at most a quarter of the machine's memory, sized at each "
+                          "warm-up (256 with --no-warm).", ge=1)
     local_uploads: bool = _knob(False, "DUTYGRAPH_LOCAL_UPLOADS", "--local-uploads",
                                 "The /upload page may load without the token, from our own page over loopback only "
                                 "(`make run`); refused unless --host is a loopback address.")

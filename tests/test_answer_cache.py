@@ -151,7 +151,8 @@ def test_warm_up_fills_the_listings(served_store: ox.Store) -> None:
     packed = [key for key in cache._entries if key[0] == "json.gz"]
     assert len(bodies) == 9                           # nine answers, each also as its JSON body …
     assert len(packed) == sum(len(raw) >= GZIP_FROM for raw, _ in bodies) > 0     # … and the big ones gzipped
-    assert cache.stats()["entries"] == 18 + len(packed)
+    assert cache.stats()["entries"] == 18 + len(packed) + 2     # and the plan list, and the text index
+    assert cache.stats()["index_bytes"] > 0
     misses = cache.stats()["misses"]                  # the body a whole-list request asks for is the one warmed
     body, total, encoding = json_page(cache, (0, None), listings.departments, served_store, gzipped=True)
     assert cache.stats()["misses"] == misses and encoding == "gzip"

@@ -1,0 +1,176 @@
+"""Where the question pages' rows come from: the store's answers through the cache (`Source`), the rows of the
+questions that span plans kept per plan (`PlanRows`) with the 全部计划 rows merged from them, and the per-duty
+index behind the duty page. All of it is kept per store generation (AnswerCache), so the one write path
+(service/writes.py) forgets it with every other answer.
+
+Why per plan: the all-plans rows of a 50-plan store were one answer estimated at 157 MB (alignments), over the
+cache's per-entry limit, so they were rebuilt from every plan's duties on each request (docs/BENCHMARKS.md,
+"Pages"). Each plan's rows are now an answer of their own, the same one a page for that plan reads, and the
+全部计划 table is those rows merged back into the whole-store order (graph/question_rows.py: merged)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from dutygraph.graph import question_rows as qr
+from dutygraph.graph import reports
+from dutygraph.graph.dismissals import finding_key, task_ref
+from dutygraph.graph.namespaces import plan_of_task
+from dutygraph.graph.plan_choice import plans as plan_list
+from dutygraph.graph.tasks import list_tasks
+
+from .answer_cache import AnswerCache
+
+PLAN_PREFIXES = ("", "a_", "b_", "from_", "to_", "c_")
+DUPLICATE_ORDER = {"duplicate": 0, "overlap": 1, "restates": 2, "parallel": 3}
+Item = Mapping[str, Any]
+Rows = list[dict[str, Any]]
+
+
+@dataclass
+class Source:
+    """The store's answers through the cache, for builders running in a worker thread."""
+
+    answers: AnswerCache
+    get_store: Callable[[], ox.Store]
+
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return self.answers.call(fn, self.get_store(), *args, **kwargs)
+
+    def plans(self) -> list:
+        return self.call(plan_list)
+
+    def tasks(self, plan_ids: Iterable[str | None]) -> dict[str, dict[str, Any]]:
+        """Duties of these plans by id, read plan by plan (each plan's list is kept), never the whole store."""
+        found: dict[str, dict[str, Any]] = {}
+        for plan in sorted({p for p in plan_ids if p}):
+            found.update((t["id"], t) for t in self.call(list_tasks, plan=plan))
+        return found
+
+    def titles(self) -> dict[str, str]:
+        return {p.id: p.label for p in self.plans()}
+
+    def scope(self, plan_ids: frozenset[str] | None) -> set[str]:
+        return set(plan_ids) if plan_ids is not None else {p.id for p in self.plans()}
+
+    def grouped(self, report: Callable[..., list], plan_of: Callable[[Item], str | None],
+                rank: Callable[[Item], tuple[Any, ...]] | None = None) -> dict[str | None, qr.Positioned]:
+        """A whole-store report's items by plan (in rank order, if given), split once per store generation."""
+        key = ("by-plan", report.__module__, report.__qualname__)
+        return self.answers.get(key, lambda: qr.by_plan(self.call(report), plan_of, rank))
+
+
+def relabel(rows: Rows, titles: dict[str, str]) -> Rows:
+    """Plans named by government and title (成都市 · …) rather than by the document's own title alone."""
+    for row in rows:
+        for prefix in PLAN_PREFIXES:
+            if row.get(f"{prefix}plan") in titles:
+                row[f"{prefix}plan_title"] = titles[row[f"{prefix}plan"]]
+    return rows
+
+
+@dataclass(frozen=True)
+class ByPlan:
+    """A question whose rows are kept per plan: the report it reads, the plan of each report item, the plans
+    whose duties an item's rows show, how rows are made of items, and how they are ranked (if sorted)."""
+
+    report: Callable[..., list]
+    plan_of: Callable[[Item], str | None]
+    refers: Callable[[Item], Iterable[str | None]]
+    rows_of: Callable[[Source, list[Item], qr.Tasks], Rows]
+    rank: Callable[[Item], tuple[Any, ...]] | None = None    # rows shown in this order (report order breaks ties)
+
+    def items(self, src: Source) -> dict[str | None, qr.Positioned]:
+        return src.grouped(self.report, self.plan_of, self.rank)
+
+    def part(self, src: Source, plan: str | None) -> qr.PlanRows:
+        """One plan's rows, with the duties of that plan and of any plan its items point to."""
+        items = self.items(src).get(plan, [])
+        tasks = src.tasks({plan} | {p for _, item in items for p in self.refers(item)})
+        part = qr.plan_rows(items, lambda chunk: self.rows_of(src, chunk, tasks))
+        relabel(part.rows, src.titles())
+        return part
+
+    def plans(self, src: Source) -> list[str | None]:
+        """Every plan the report has items of (the 全部计划 rows are theirs merged)."""
+        return list(self.items(src))
+
+
+def _orphan_plan(item: Item) -> str | None:
+    return plan_of_task(item["task"]) if item.get("task") else item.get("plan")
+
+
+def _orphans(src: Source, items: list[Item], tasks: qr.Tasks) -> Rows:
+    return qr.orphan_rows(items, tasks, None, src.titles())
+
+
+def _duplicate_plan(item: Item) -> str | None:
+    """A pair's plan is its first duty's (duplicate_rows)."""
+    members = item.get("tasks") or [""]
+    return plan_of_task(members[0])
+
+
+def _findings(src: Source) -> dict[str, Item]:
+    """Duplicate findings by kind and member duties, to mark each row with its finding and dismissal."""
+    return src.answers.get(("duplicate-findings",), lambda: {finding_key(i["kind"], i["tasks"]): i
+                                                             for i in src.call(reports.duplicates)})
+
+
+def _duplicates(src: Source, items: list[Item], tasks: qr.Tasks) -> Rows:
+    """Pairs, each also carrying its finding's IRI and `dismissed` ({reason, by, at, via} or None), matched
+    by kind and member duties (graph/dismissals.py)."""
+    rows = qr.duplicate_rows(items, tasks, None)
+    by_key = _findings(src)
+    for row in rows:
+        item = by_key.get(finding_key(row["kind"], [row["a_id"], row["b_id"], *(o["id"] for o in row["others"])]), {})
+        row["finding"], row["dismissed"] = item.get("finding"), item.get("dismissed")
+        row["task_refs"] = " ".join(task_ref(t) for t in item.get("tasks", []))
+    return rows
+
+
+def _duplicate_rank(item: Item) -> tuple[Any, ...]:
+    """By kind, most confident first: the row's kind and confidence are its finding's (duplicate_rows)."""
+    return (DUPLICATE_ORDER.get(item.get("kind") or "", 9), -(item.get("confidence", item.get("score")) or 0))
+
+
+BY_PLAN: dict[str, ByPlan] = {
+    "orphans": ByPlan(reports.orphans, _orphan_plan, lambda i: [plan_of_task(e) for e in i.get("evidence") or []],
+                      _orphans),
+    "duplicates": ByPlan(reports.duplicates, _duplicate_plan, lambda i: [plan_of_task(t) for t in i.get("tasks") or []],
+                         _duplicates, _duplicate_rank),
+    "dependencies": ByPlan(reports.dependencies, lambda d: plan_of_task(d["from"]),
+                           lambda d: [plan_of_task(d["to"])],
+                           lambda src, items, tasks: qr.dependency_rows(items, tasks, None)),
+    "alignments": ByPlan(reports.alignments, lambda a: plan_of_task(a["task"]),
+                         lambda a: [plan_of_task(c["task"]) for c in a.get("candidates") or []],
+                         lambda src, items, tasks: qr.alignment_rows(items, tasks, None)),
+}
+
+
+@dataclass(frozen=True)
+class DutyIndex:
+    """Each duty's dependencies (as either end, in the report's order) and orphan reasons: the duty page
+    scanned both whole-store lists on every request to find one duty's."""
+
+    dependencies: dict[str, list[dict[str, Any]]]
+    reasons: dict[str, list[str]]
+
+
+def duty_index(src: Source) -> DutyIndex:
+    deps: dict[str, list[dict[str, Any]]] = {}
+    for dep in src.call(reports.dependencies):
+        for end in dict.fromkeys((dep["from"], dep["to"])):
+            deps.setdefault(end, []).append(dep)
+    reasons: dict[str, list[str]] = {}
+    for item in src.call(reports.orphans):
+        if item.get("task"):
+            reasons.setdefault(item["task"], item["reasons"])
+    return DutyIndex(deps, reasons)
+
+
+def duty_facts(src: Source) -> DutyIndex:
+    """The index, kept per store generation."""
+    return src.answers.get(("duty-index",), lambda: duty_index(src))
