@@ -499,8 +499,15 @@ def test_blocked_evaluation_holds_its_slot_in_thread_mode(store: ox.Store) -> No
 
 
 def _children() -> set[str]:
-    tasks = f"/proc/{os.getpid()}/task"
-    return {pid for tid in os.listdir(tasks) for pid in open(f"{tasks}/{tid}/children").read().split()}
+    """This process's child processes, read per thread (a thread that ends meanwhile is skipped)."""
+    tasks, found = f"/proc/{os.getpid()}/task", set()
+    for tid in os.listdir(tasks):
+        try:
+            with open(f"{tasks}/{tid}/children") as children:
+                found.update(children.read().split())
+        except FileNotFoundError:
+            continue
+    return found
 
 
 @pytest.mark.skipif(not os.path.isdir(f"/proc/{os.getpid()}/task"), reason="needs Linux /proc")
