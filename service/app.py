@@ -63,8 +63,8 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     app.state.owns_store = store is None
     app.state.warming = None
     app.state.gate = StoreGate()
-    app.state.store_routes = (len(app.router.routes), [])
     _attach(app, store if store is not None else _open(settings))
+    _include_routes(app)
     # Middleware added last runs first: the body limit before the gate, so a too-large upload never waits.
     app.add_middleware(GateMiddleware, gate=app.state.gate,
                        exempt=("/sparql", "/api/load", "/api/preview", "/api/findings/dismiss", "/upload", "/static", "/favicon.ico"))
@@ -107,41 +107,24 @@ def _warm(cache: AnswerCache, db: Any) -> Any:
 
 
 def _attach(app: FastAPI, db: Any) -> None:
-    """Mount the routes that answer from `db` where they were first mounted, so their order is kept."""
-    settings: Settings = app.state.settings
+    """Put `db` and what answers from it into the app's state (service/deps.py reads them per request): the
+    routes hold no store, so a store closed at shutdown and opened again needs nothing remounted. The kept
+    answers stay one object for the app's life (forgotten at each close and write)."""
     from dutygraph.graph.backend import capabilities
     from dutygraph.graph.store import with_timeout
 
-    caps = capabilities(db)
-    remote = not caps.supports_fork
-    db = with_timeout(db, settings.timeout_s + 1)          # a remote engine's HTTP limit follows the service's
-    sparql_settings = settings.sparql(remote=remote)        # refuses process/fork isolation on a remote store
-    app.state.store = db
-    # Answers are kept until the next write where this process is the store's only writer (embedded).
-    # Without --cache-mb / DUTYGRAPH_CACHE_MB the budget follows the store's size (each warm-up: AnswerCache.fit).
-    cache = AnswerCache(enabled=settings.cache and caps.keeps_answers, keep_indexes=caps.keeps_answers,
-                        max_bytes=settings.cache_mb << 20, sized="cache_mb" not in settings.model_fields_set)
-    app.state.cache = cache
-    at, _ = app.state.store_routes
-    before = list(app.router.routes)
-    del app.router.routes[:]
-    _store_routes(app, db, cache, sparql_settings)
-    mounted = list(app.router.routes)
-    app.router.routes[:] = before[:at] + mounted + before[at:]
-    app.state.store_routes = (at, mounted)
-
-
-def _store_routes(app: FastAPI, db: Any, cache: AnswerCache, sparql_settings: Any) -> None:
-    from dutygraph.viz import build_viz_router
-
-    from . import api, deadlines_page, dismissals, duty_lists, sparql, upload_page, uploads
     from .deps import provide
-    from .pages import build_pages_router
 
     settings: Settings = app.state.settings
-
-    def get_store() -> Any:
-        return app.state.store
+    caps = capabilities(db)
+    db = with_timeout(db, settings.timeout_s + 1)          # a remote engine's HTTP limit follows the service's
+    sparql_settings = settings.sparql(remote=not caps.supports_fork)   # no process/fork isolation on a remote store
+    cache = getattr(app.state, "cache", None)
+    if cache is None:
+        # Answers are kept until the next write where this process is the store's only writer (embedded).
+        # Without --cache-mb / DUTYGRAPH_CACHE_MB the budget follows the store's size (each warm-up: AnswerCache.fit).
+        cache = AnswerCache(enabled=settings.cache and caps.keeps_answers, keep_indexes=caps.keeps_answers,
+                            max_bytes=settings.cache_mb << 20, sized="cache_mb" not in settings.model_fields_set)
 
     def after_write() -> None:
         cache.invalidate()
@@ -151,20 +134,34 @@ def _store_routes(app: FastAPI, db: Any, cache: AnswerCache, sparql_settings: An
     writes = WritePath(gate=app.state.gate, after_write=after_write)  # the one write path: loads, uploads, Update
     app.state.on_shutdown = []
     provide(app, db, settings=settings, cache=cache, writes=writes, sparql=sparql_settings)
+
+
+def _include_routes(app: FastAPI) -> None:
+    """Every router, once: module-level ones read the store, kept answers and write path from the app's state
+    (service/deps.py); the viz and pages routers are built over the same state (a store getter, the app's one
+    answer cache)."""
+    from dutygraph.viz import build_viz_router
+
+    from . import api, deadlines_page, dismissals, duty_lists, sparql, upload_page, uploads
+    from .pages import build_pages_router
+
+    def get_store() -> Any:
+        return app.state.store
+
     app.include_router(sparql.router)
     app.include_router(uploads.load_router)
     app.include_router(upload_page.router)
     app.include_router(api.router)
     app.include_router(dismissals.router)
-    app.include_router(build_viz_router(get_store, cache))
+    app.include_router(build_viz_router(get_store, app.state.cache))
     app.include_router(duty_lists.router)   # before the pages' /departments/{iri:path}
     app.include_router(deadlines_page.router)
-    app.include_router(build_pages_router(get_store, cache))
+    app.include_router(build_pages_router(get_store, app.state.cache))
 
 
 def _close(app: FastAPI) -> None:
     """Wait for the warm-up (it holds the store), then, for a store this app opened, drop every reference to
-    it — the routes too: the /sparql worker pool keeps the store it forks from — so RocksDB closes."""
+    it — the /sparql worker pool keeps the store it forks from — so RocksDB closes."""
     warming = app.state.warming
     if warming is not None:
         warming.join(timeout=_WARM_JOIN_S)
@@ -173,17 +170,14 @@ def _close(app: FastAPI) -> None:
     app.state.warming = None
     if not app.state.owns_store or app.state.store is None:
         return
-    for stop in getattr(app.state, "on_shutdown", []):
+    for stop in app.state.on_shutdown:
         stop()
     db, app.state.store = app.state.store, None
     if isinstance(db, ox.Store):
         db.flush()
-    at, mounted = app.state.store_routes
-    app.router.routes[:] = [r for r in app.router.routes if all(r is not m for m in mounted)]
-    app.state.store_routes = (at, [])
     app.state.cache.invalidate()
-    del db, mounted
-    gc.collect()   # the routers' closures refer to each other; RocksDB closes when the last store reference goes
+    del db
+    gc.collect()   # RocksDB closes when the last reference to the store goes
 
 
 def _service_routes(app: FastAPI) -> None:
