@@ -1,7 +1,10 @@
 """The duplicate report scored against the hand-labelled pairs (tests/gold/pairs/sample_pairs.json, issue 17):
-duplicate + overlap + restates together, "unsure" pairs left out, pairs unordered. The thresholds are the
-figures reached (docs/QUALITY.md: precision 0.993, recall 0.810, no parallel pair reported), all three at or
-above the issue's targets (precision ≥ 0.9, recall ≥ 0.8, no parallel pair reported as a duplicate)."""
+duplicate + overlap + restates together, "unsure" pairs left out, pairs unordered. On those pairs the figures
+reached (docs/QUALITY.md: precision 0.993, recall 0.810, no parallel pair reported) are at or above the issue's
+targets. They are not on everything the detector reports: tests/gold/pairs/reported_pairs.json labels, blind and
+mixed with 30 unreported decoys, the 45 positive pairs it reported that sample_pairs.json does not label; over
+both sets precision is 0.874 (146 of 167 confident pairs) and 4 parallel pairs are reported as overlaps, so the
+issue's bar is not met and the tests below hold the figures reached (the parallel one as a strict xfail)."""
 from __future__ import annotations
 
 import json
@@ -15,6 +18,8 @@ from dutygraph.graph.tasks import list_tasks
 POSITIVE = {"duplicate", "overlap", "restates"}
 PAIRS = [p for p in json.loads((GOLD / "pairs" / "sample_pairs.json").read_text(encoding="utf-8"))["pairs"]
          if not p.get("unsure")]
+REPORTED = [p for p in json.loads((GOLD / "pairs" / "reported_pairs.json").read_text(encoding="utf-8"))["pairs"]
+            if not p.get("unsure")]
 
 
 def _key(pair: dict) -> frozenset[str]:
@@ -36,6 +41,25 @@ def test_precision_and_recall_on_the_gold_pairs(reported):
     precision = sum(hits) / (sum(hits) + len(false))
     recall = sum(hits) / len(hits)
     assert precision >= 0.99 and recall >= 0.8, (precision, recall)
+
+
+def _scores(pairs: list[dict], reported: dict[frozenset[str], str]) -> tuple[float, float]:
+    hits = [reported.get(_key(p)) in POSITIVE for p in pairs if p["label"] in POSITIVE]
+    false = [p for p in pairs if p["label"] not in POSITIVE and reported.get(_key(p)) in POSITIVE]
+    return sum(hits) / (sum(hits) + len(false)), sum(hits) / len(hits)
+
+
+def test_precision_and_recall_over_everything_reported(reported):
+    """Both labelled sets together: the honest precision of what a reader is shown (issue bar: 0.9)."""
+    precision, recall = _scores(PAIRS + REPORTED, reported)
+    assert precision >= 0.87 and recall >= 0.8, (precision, recall)
+
+
+@pytest.mark.xfail(strict=True, reason="4 blind-labelled parallel pairs are reported as overlaps (issue 17, open)")
+def test_no_parallel_pair_among_everything_reported(reported):
+    wrong = [(p["plan"], p["a"], p["b"]) for p in REPORTED
+             if p["label"] == "parallel" and reported.get(_key(p)) in POSITIVE]
+    assert not wrong, wrong
 
 
 def test_no_parallel_pair_is_reported_as_a_duplicate(reported):
