@@ -138,12 +138,10 @@ def _attach(app: FastAPI, db: Any) -> None:
 
 def _include_routes(app: FastAPI) -> None:
     """Every router, once: module-level ones read the store, kept answers and write path from the app's state
-    (service/deps.py); the viz and pages routers are built over the same state (a store getter, the app's one
-    answer cache)."""
+    (service/deps.py); the viz router is built over the same state (a store getter, the app's one answer cache)."""
     from dutygraph.viz import build_viz_router
 
-    from . import api, deadlines_page, dismissals, duty_lists, sparql, upload_page, uploads
-    from .pages import build_pages_router
+    from . import api, deadlines_page, dismissals, duty_lists, pages, sparql, upload_page, uploads
 
     def get_store() -> Any:
         return app.state.store
@@ -156,7 +154,7 @@ def _include_routes(app: FastAPI) -> None:
     app.include_router(build_viz_router(get_store, app.state.cache))
     app.include_router(duty_lists.router)   # before the pages' /departments/{iri:path}
     app.include_router(deadlines_page.router)
-    app.include_router(build_pages_router(get_store, app.state.cache))
+    app.include_router(pages.router)        # last: its question pages are included in it (pages_questions.router)
 
 
 def _close(app: FastAPI) -> None:

@@ -3,22 +3,29 @@ intranets), the reader's language and plan (query parameter, else cookie, else d
 a table — sorted, filtered and paged on the server, downloadable as CSV and Excel with the same filter."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
 
-from fastapi import Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from dutygraph.graph import question_rows as qr
 from dutygraph.graph import table_view
+from dutygraph.graph.namespaces import plan_of_task
 from dutygraph.graph.plan_choice import ALL, PlanInfo, chosen
+from dutygraph.graph.search import build_index, search
 
-from . import i18n
+from . import deps, i18n
 from .answer_cache import AnswerCache
+from .pages_rows import Source, task_rows
 from .responses import download
+from .security import is_iri
 
 R = TypeVar("R", bound=Response)
 PLAN_COOKIE = "plan"
@@ -47,7 +54,9 @@ class Col:
     shown: bool = True      # False: in downloads only (the page shows it another way)
 
 
+@functools.cache
 def environment() -> Environment:
+    """The pages' templates, autoescaped; one environment per process, so templates are compiled once."""
     folder = str(resources.files("dutygraph.service").joinpath("templates"))
     env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
@@ -215,3 +224,61 @@ def task_label(t: i18n.Messages, kind: str | None, number: Any) -> str:
 
 def joined(values: Iterable[Any]) -> str:
     return "、".join(str(v) for v in values if v)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The store, the kept answers and the templates of one request (service/deps.py), and the ways the page
+    routes read them; built per request, so no router holds the store between requests."""
+
+    db: Any
+    answers: AnswerCache
+    src: Source
+    env: Environment
+
+    async def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await run_in_threadpool(self.answers.call, fn, self.db, *args, **kwargs)
+
+    async def who(self, request: Request) -> Reader:
+        return reader(request, await run_in_threadpool(self.src.plans))
+
+    def searched(self, store: Any, q: str, limit: int = 100, plan: str | None = None) -> list[dict]:
+        """search() over the index kept for this store generation (built once, not per request)."""
+        return search(store, q, limit=limit, plan=plan, index=self.answers.index(build_index, store))
+
+    async def found(self, lookup: Callable[..., Any], iri: str) -> dict:
+        """The item behind an IRI from the URL, or 404 (also for text that is no IRI at all)."""
+        item = await self.run(lookup, iri) if is_iri(iri) else None
+        if item is None:
+            raise HTTPException(404, "not found")
+        return item
+
+    async def duties(self, reading: Reader, ids: list[str], unit: str | None = None) -> tuple[list[dict], bool]:
+        """The duties behind `ids` in the chosen plans — or in all of its plans when it has none there (a
+        department of another government) — and whether they span several plans."""
+        chosen_ids = [i for i in ids if qr.in_plans(i, reading.plan_ids)] or ids
+        tasks = await run_in_threadpool(self.src.tasks, {plan_of_task(i) for i in chosen_ids})
+        rows = task_rows([tasks[i] for i in chosen_ids if i in tasks], reading.titles(), unit)
+        rows.sort(key=lambda r: (r["plan"] or "", r["kind"] or "", r["number"] or 0))
+        return rows, len({r["plan"] for r in rows}) > 1
+
+    def table_page(self, reading: Reader, table: Table, rows: list[dict], template: str, filename: str, many: bool,
+                   **context: Any) -> Response:
+        """The table as a page, or as the CSV or Excel download ?format= asks for."""
+        fmt = wanted_format(reading.request)
+        if fmt:
+            return table_download(table, rows, reading, fmt, filename=filename, many=many)
+        return render(self.env, reading, template, view=table.view(rows, reading.request), table=table, many=many,
+                      columns=table.visible(many), **context)
+
+    async def page(self, request: Request, build: Callable[..., Awaitable[Response]], **args: Any) -> Response:
+        """`build(self, reader, **args)`, kept per URL, reader and store generation (kept)."""
+        reading = await self.who(request)
+        return await kept(self.answers, reading, lambda: build(self, reading, **args))
+
+
+def page_context(db: deps.Store, answers: deps.Answers) -> PageContext:
+    return PageContext(db, answers, Source.over(answers, db), environment())
+
+
+Ctx = Annotated[PageContext, Depends(page_context)]

@@ -3,10 +3,9 @@ and a SPARQL editor; the question pages are in pages_questions.py, the shared fr
 table sorts, filters, pages and downloads on the server; every duty is shown by its text, never its IRI."""
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
-import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
@@ -15,15 +14,13 @@ from dutygraph.graph import listings, questions, reports
 from dutygraph.graph import question_rows as qr
 from dutygraph.graph.namespaces import plan_of_task
 from dutygraph.graph.queries import query_names, query_text
-from dutygraph.graph.search import build_index, search
 
-from .answer_cache import AnswerCache
-from .page_kit import Col, Reader, Table, environment, kept, link, reader, render, table_download, wanted_format
-from .pages_questions import QUESTIONS, build_question_router
-from .pages_rows import Source, duty_facts
-from .security import is_iri
+from . import pages_questions
+from .page_kit import Col, Ctx, PageContext, Reader, Table, link, render
+from .pages_questions import QUESTIONS
+from .pages_rows import duty_facts, task_rows
 
-__all__ = ["build_pages_router", "link"]     # link: used by the upload, deadline and duty-list pages
+__all__ = ["link", "router", "task_rows"]     # link: used by the upload, deadline and duty-list pages
 
 PLAN = Col("plan_title", "c.plan")
 TASKS = Table("tasks", (PLAN, Col("number", "c.number", "number"), Col("kind", "c.kind", "code"), Col("text", "c.text"),
@@ -67,159 +64,119 @@ def list_rows(kind: str, items: list[dict[str, Any]], plans: set[str] | None) ->
     return rows
 
 
-def task_rows(tasks: list[dict[str, Any]], titles: dict[str, str], unit: str | None = None) -> list[dict[str, Any]]:
-    """Duties as table rows; with `unit`, the unit's role in each (牵头, 配合, 集合性单位)."""
-    rows = []
-    for task in tasks:
-        row = qr.brief(task)
-        row["plan_title"] = titles.get(row["plan"], row["plan_title"])
-        ids = task.get("department_ids") or []
-        row["role"] = None if unit is None else ("v.lead" if ids[:1] == [unit] and task.get("lead_department")
-                                                 else "v.co" if unit in ids else "v.collective")
-        rows.append(row)
-    return rows
+router = APIRouter(include_in_schema=False)
 
 
-def build_pages_router(get_store: Callable[[], ox.Store], cache: AnswerCache | None = None) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
-    env = environment()
-    answers = cache or AnswerCache(enabled=False)
-    src = Source(answers, get_store)
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request, ctx: Ctx):
+    return render(ctx.env, await ctx.who(request), "home.html", questions=list(QUESTIONS))
 
-    async def run(fn, *args, **kwargs):
-        return await run_in_threadpool(answers.call, fn, get_store(), *args, **kwargs)
 
-    async def who(request: Request) -> Reader:
-        return reader(request, await run_in_threadpool(src.plans))
+async def duty(ctx: PageContext, reading: Reader, task_id: str) -> Response:
+    task = await ctx.run(questions.get_task, task_id)
+    if task is None:
+        raise HTTPException(404, "no such duty")
+    facts = await run_in_threadpool(duty_facts, ctx.src)      # this duty's dependencies and reasons, indexed
+    deps = facts.dependencies.get(task_id, [])
+    aligned = next((a for a in await ctx.run(reports.alignments, task=task_id)), None)
+    orphan: list[str] = facts.reasons.get(task_id, [])
+    related = {task_id} | {d["from"] for d in deps} | {d["to"] for d in deps} | \
+        {c["task"] for c in (aligned or {}).get("candidates", [])}
+    tasks = await run_in_threadpool(ctx.src.tasks, {plan_of_task(i) for i in related})
+    return render(ctx.env, reading, "task.html", task=task, orphan=orphan, titles=reading.titles(),
+                  deps=qr.dependency_rows(deps, tasks, None),
+                  aligned=qr.alignment_rows([aligned] if aligned else [], tasks, None))
 
-    def searched(store: ox.Store, q: str, limit: int = 100, plan: str | None = None) -> list[dict]:
-        return search(store, q, limit=limit, plan=plan, index=answers.index(build_index, store))
 
-    async def found(lookup, iri: str) -> dict:
-        """The item behind an IRI from the URL, or 404 (also for text that is no IRI at all)."""
-        item = await run(lookup, iri) if is_iri(iri) else None
-        if item is None:
-            raise HTTPException(404, "not found")
-        return item
-
-    async def duties(reading: Reader, ids: list[str], unit: str | None = None) -> tuple[list[dict], bool]:
-        """The duties behind `ids` in the chosen plans — or in all of its plans when it has none there (a
-        department of another government) — and whether they span several plans."""
-        chosen = [i for i in ids if qr.in_plans(i, reading.plan_ids)] or ids
-        tasks = await run_in_threadpool(src.tasks, {plan_of_task(i) for i in chosen})
-        rows = task_rows([tasks[i] for i in chosen if i in tasks], reading.titles(), unit)
-        rows.sort(key=lambda r: (r["plan"] or "", r["kind"] or "", r["number"] or 0))
-        return rows, len({r["plan"] for r in rows}) > 1
-
-    def table_page(reading: Reader, table: Table, rows: list[dict], template: str, filename: str, many: bool,
-                   **context: Any) -> Response:
-        fmt = wanted_format(reading.request)
-        if fmt:
-            return table_download(table, rows, reading, fmt, filename=filename, many=many)
-        return render(env, reading, template, view=table.view(rows, reading.request), table=table, many=many,
-                      columns=table.visible(many), **context)
-
-    async def page(request: Request, build: Callable[..., Awaitable[Response]], **args: Any) -> Response:
-        """`build(reader, **args)`, kept per URL, reader and store generation (page_kit.kept)."""
-        reading = await who(request)
-        return await kept(answers, reading, lambda: build(reading, **args))
-
-    @router.get("/", response_class=HTMLResponse)
-    async def home(request: Request):
-        return render(env, await who(request), "home.html", questions=list(QUESTIONS))
-
-    async def duty(reading: Reader, task_id: str) -> Response:
-        task = await run(questions.get_task, task_id)
-        if task is None:
-            raise HTTPException(404, "no such duty")
-        facts = await run_in_threadpool(duty_facts, src)      # this duty's dependencies and reasons, indexed
-        deps = facts.dependencies.get(task_id, [])
-        aligned = next((a for a in await run(reports.alignments, task=task_id)), None)
-        orphan: list[str] = facts.reasons.get(task_id, [])
-        related = {task_id} | {d["from"] for d in deps} | {d["to"] for d in deps} | \
-            {c["task"] for c in (aligned or {}).get("candidates", [])}
-        tasks = await run_in_threadpool(src.tasks, {plan_of_task(i) for i in related})
-        return render(env, reading, "task.html", task=task, orphan=orphan, titles=reading.titles(),
-                      deps=qr.dependency_rows(deps, tasks, None),
-                      aligned=qr.alignment_rows([aligned] if aligned else [], tasks, None))
-
-    async def department(reading: Reader, iri: str) -> Response:
-        item = await found(questions.department, iri)
-        rows, many = await duties(reading, item["tasks"], unit=item["id"])
-        facts = {"c.unit_kind": reading.t("v.collective" if item["kind"] == "collective" else "v.department"),
-                 "c.jurisdiction": item["jurisdiction"], "c.level": item["level"], "c.functions": "、".join(item["functions"])}
-        return table_page(reading, TASKS, rows, "entity.html", item["name"], many, title=item["name"], item=item,
+async def department(ctx: PageContext, reading: Reader, iri: str) -> Response:
+    item = await ctx.found(questions.department, iri)
+    rows, many = await ctx.duties(reading, item["tasks"], unit=item["id"])
+    facts = {"c.unit_kind": reading.t("v.collective" if item["kind"] == "collective" else "v.department"),
+             "c.jurisdiction": item["jurisdiction"], "c.level": item["level"], "c.functions": "、".join(item["functions"])}
+    return ctx.table_page(reading, TASKS, rows, "entity.html", item["name"], many, title=item["name"], item=item,
                           facts=facts, kind="departments", elsewhere=not any(qr.in_plans(i, reading.plan_ids) for i in item["tasks"]))
 
-    async def facility_type(reading: Reader, iri: str) -> Response:
-        item = await found(questions.facility_type, iri)
-        rows, many = await duties(reading, item["tasks"])
-        counts: dict[str, int] = {}
-        for r in rows:
-            for name in r["departments"]:
-                counts[name] = counts.get(name, 0) + 1
-        facts = {"c.broader": "、".join(item["broader"]),
-                 "e.shared_with": "、".join(f"{n}（{c}）" for n, c in sorted(counts.items(), key=lambda kv: -kv[1]))}
-        return table_page(reading, TASKS, rows, "entity.html", item["label"], many, title=item["label"], item=item,
+
+async def facility_type(ctx: PageContext, reading: Reader, iri: str) -> Response:
+    item = await ctx.found(questions.facility_type, iri)
+    rows, many = await ctx.duties(reading, item["tasks"])
+    counts: dict[str, int] = {}
+    for r in rows:
+        for name in r["departments"]:
+            counts[name] = counts.get(name, 0) + 1
+    facts = {"c.broader": "、".join(item["broader"]),
+             "e.shared_with": "、".join(f"{n}（{c}）" for n, c in sorted(counts.items(), key=lambda kv: -kv[1]))}
+    return ctx.table_page(reading, TASKS, rows, "entity.html", item["label"], many, title=item["label"], item=item,
                           facts=facts, kind="facility-types", elsewhere=False)
 
-    async def regulation(reading: Reader, iri: str) -> Response:
-        item = await found(questions.regulation, iri)
-        rows, many = await duties(reading, item["tasks"])
-        title = item["title"] or item["number"]
-        resting = "、".join(f"《{p['title']}》" for p in item.get("plans", []) if p["role"] == "implements")
-        drafting = "、".join(f"《{p['title']}》" for p in item.get("plans", []) if p["role"] == "drafts")
-        facts = {"c.doc_number": item["number"] or "", "c.implemented_by": resting, "c.drafted_by": drafting}
-        return table_page(reading, TASKS, rows, "entity.html", title, many, title=title, item=item,
+
+async def regulation(ctx: PageContext, reading: Reader, iri: str) -> Response:
+    item = await ctx.found(questions.regulation, iri)
+    rows, many = await ctx.duties(reading, item["tasks"])
+    title = item["title"] or item["number"]
+    resting = "、".join(f"《{p['title']}》" for p in item.get("plans", []) if p["role"] == "implements")
+    drafting = "、".join(f"《{p['title']}》" for p in item.get("plans", []) if p["role"] == "drafts")
+    facts = {"c.doc_number": item["number"] or "", "c.implemented_by": resting, "c.drafted_by": drafting}
+    return ctx.table_page(reading, TASKS, rows, "entity.html", title, many, title=title, item=item,
                           facts=facts, kind="regulations", elsewhere=False)
 
-    @router.get("/tasks/{task_id:path}", response_class=HTMLResponse)
-    async def task_page(request: Request, task_id: str) -> Response:
-        return await page(request, duty, task_id=task_id)
 
-    @router.get("/departments/{iri:path}")
-    async def department_page(request: Request, iri: str) -> Response:
-        return await page(request, department, iri=iri)
+@router.get("/tasks/{task_id:path}", response_class=HTMLResponse)
+async def task_page(request: Request, ctx: Ctx, task_id: str) -> Response:
+    return await ctx.page(request, duty, task_id=task_id)
 
-    @router.get("/facility-types/{iri:path}")
-    async def facility_type_page(request: Request, iri: str) -> Response:
-        return await page(request, facility_type, iri=iri)
 
-    @router.get("/regulations/{iri:path}")
-    async def regulation_page(request: Request, iri: str) -> Response:
-        return await page(request, regulation, iri=iri)
+@router.get("/departments/{iri:path}")
+async def department_page(request: Request, ctx: Ctx, iri: str) -> Response:
+    return await ctx.page(request, department, iri=iri)
 
-    def listing(kind: str, fn) -> None:
-        async def many_items(reading: Reader) -> Response:
-            rows = list_rows(kind, await run(fn), reading.plan_ids)
-            title = reading.t(LIST_TITLES[kind])
-            return table_page(reading, LISTS[kind], rows, "list.html", title, False, title=title, kind=kind)
 
-        @router.get(f"/{kind}", name=f"page_{kind}")
-        async def list_page(request: Request) -> Response:
-            return await page(request, many_items)
+@router.get("/facility-types/{iri:path}")
+async def facility_type_page(request: Request, ctx: Ctx, iri: str) -> Response:
+    return await ctx.page(request, facility_type, iri=iri)
 
-    listing("departments", listings.departments)
-    listing("facility-types", listings.facility_types)
-    listing("regulations", listings.regulations)
 
-    @router.get("/search")
-    async def search_page(request: Request, q: str | None = None) -> Response:
-        return await page(request, search_hits, q=q)
+@router.get("/regulations/{iri:path}")
+async def regulation_page(request: Request, ctx: Ctx, iri: str) -> Response:
+    return await ctx.page(request, regulation, iri=iri)
 
-    async def search_hits(reading: Reader, q: str | None) -> Response:
-        plan = None if reading.plan_ids is None else next(iter(reading.plan_ids), None)
-        hits = await run(searched, q, limit=200, plan=plan) if q else []
-        tasks = await run_in_threadpool(src.tasks, {plan_of_task(h["task"]) for h in hits})
-        rows = [dict(task_rows([tasks[h["task"]]], reading.titles())[0], score=h["score"],
-                     segments=h["text"], req_segments=h["requirements"]) for h in hits if h["task"] in tasks]
-        return table_page(reading, SEARCH, rows, "search.html", reading.t("e.search", q=q or ""), reading.many,
+
+def _listing(kind: str, fn: Callable[..., list[dict[str, Any]]]) -> None:
+    """The list page of one kind (/departments, …), registered at import under the name page_<kind>."""
+    async def many_items(ctx: PageContext, reading: Reader) -> Response:
+        rows = list_rows(kind, await ctx.run(fn), reading.plan_ids)
+        title = reading.t(LIST_TITLES[kind])
+        return ctx.table_page(reading, LISTS[kind], rows, "list.html", title, False, title=title, kind=kind)
+
+    @router.get(f"/{kind}", name=f"page_{kind}")
+    async def list_page(request: Request, ctx: Ctx) -> Response:
+        return await ctx.page(request, many_items)
+
+
+_listing("departments", listings.departments)
+_listing("facility-types", listings.facility_types)
+_listing("regulations", listings.regulations)
+
+
+@router.get("/search")
+async def search_page(request: Request, ctx: Ctx, q: str | None = None) -> Response:
+    return await ctx.page(request, search_hits, q=q)
+
+
+async def search_hits(ctx: PageContext, reading: Reader, q: str | None) -> Response:
+    plan = None if reading.plan_ids is None else next(iter(reading.plan_ids), None)
+    hits = await ctx.run(ctx.searched, q, limit=200, plan=plan) if q else []
+    tasks = await run_in_threadpool(ctx.src.tasks, {plan_of_task(h["task"]) for h in hits})
+    rows = [dict(task_rows([tasks[h["task"]]], reading.titles())[0], score=h["score"],
+                 segments=h["text"], req_segments=h["requirements"]) for h in hits if h["task"] in tasks]
+    return ctx.table_page(reading, SEARCH, rows, "search.html", reading.t("e.search", q=q or ""), reading.many,
                           search_q=q or "", q=q or "")
 
-    @router.get("/sparql-editor", response_class=HTMLResponse)
-    async def editor(request: Request):
-        examples = [{"name": n, "text": query_text(n)} for n in query_names()]
-        return render(env, await who(request), "sparql.html", examples=examples)
 
-    router.include_router(build_question_router(get_store, answers, env))
-    return router
+@router.get("/sparql-editor", response_class=HTMLResponse)
+async def editor(request: Request, ctx: Ctx):
+    examples = [{"name": n, "text": query_text(n)} for n in query_names()]
+    return render(ctx.env, await ctx.who(request), "sparql.html", examples=examples)
+
+
+router.include_router(pages_questions.router)

@@ -14,7 +14,6 @@ import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from jinja2 import Environment
 
 from dutygraph.graph import listings, reports
 from dutygraph.graph import question_rows as qr
@@ -22,11 +21,11 @@ from dutygraph.graph.plan_choice import chosen
 
 from .answer_cache import AnswerCache
 from .output import Sheet
-from .page_kit import Col, Reader, Table, kept, reader, render, table_download, wanted_format
+from .page_kit import Col, Ctx, PageContext, Reader, Table, render, table_download, wanted_format
 from .pages_rows import BY_PLAN, ByPlan, Rows, Source, relabel
 from .responses import workbook_download
 
-__all__ = ["QUESTIONS", "Source", "build_question_router", "question_rows", "warm_all_plans", "warm_default_plan", "warm_plan"]
+__all__ = ["QUESTIONS", "Source", "question_rows", "router", "warm_all_plans", "warm_default_plan", "warm_plan"]
 
 MATRIX_COLUMNS = 24     # facility types shown on the page; the Excel file has all
 
@@ -166,7 +165,7 @@ def plan_matrix(src: Source, plan: str) -> qr.Matrix:
 def warm_plan(answers: AnswerCache, store: ox.Store, plan: str) -> None:
     """What a reader's first page of one plan needs (the warm-up builds it for the default plan): its rows of
     every question and its matrix, kept under the keys the routes read."""
-    src = Source(answers, lambda: store)
+    src = Source.over(answers, store)
     for question in QUESTIONS.values():
         question_rows(src, question, frozenset({plan}))
     plan_matrix(src, plan)
@@ -174,7 +173,7 @@ def warm_plan(answers: AnswerCache, store: ox.Store, plan: str) -> None:
 
 def warm_default_plan(answers: AnswerCache, store: ox.Store) -> None:
     """The warm-up's page step (service/app.py): the default plan's rows, which a new reader opens first."""
-    plan = chosen(Source(answers, lambda: store).plans(), None)
+    plan = chosen(Source.over(answers, store).plans(), None)
     if plan:
         warm_plan(answers, store, plan)
 
@@ -183,63 +182,60 @@ def warm_all_plans(answers: AnswerCache, store: ox.Store) -> None:
     """The warm-up's last step: every plan's rows of the questions a 全部计划 page merges, and the
     whole-store rows of those that compare governments by function (seconds per plan's duties otherwise, on
     the first 全部计划 page after a start or a load)."""
-    src = Source(answers, lambda: store)
+    src = Source.over(answers, store)
     for question in [*QUESTIONS.values(), *BY_FUNCTION.values()]:
         if question.by_plan is not None or question in BY_FUNCTION.values():
             question_rows(src, question, None)
             time.sleep(0)            # let waiting requests run between questions
 
 
-def build_question_router(get_store: Callable[[], ox.Store], answers: AnswerCache, env: Environment) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
-    src = Source(answers, get_store)
+async def rows(ctx: PageContext, question: Question, reading: Reader) -> Rows:
+    """The question's rows for the reader's plans, built (or read as kept) in a worker thread."""
+    plans = None if reading.plan_ids is None else frozenset(reading.plan_ids)
+    return await run_in_threadpool(question_rows, ctx.src, question, plans)
 
-    async def who(request: Request) -> Reader:
-        return reader(request, await run_in_threadpool(src.plans))
 
-    async def rows(question: Question, reading: Reader) -> Rows:
-        plans = None if reading.plan_ids is None else frozenset(reading.plan_ids)
-        return await run_in_threadpool(question_rows, src, question, plans)
+router = APIRouter(include_in_schema=False)
 
-    @router.get("/questions/shared-facilities/matrix")
-    async def responsibility_matrix(request: Request) -> Response:
-        """With 全部计划 the page shows no matrix (it asks for a plan), so none is built; the Excel
-        download has one sheet per plan, each plan's matrix kept."""
-        reading = await who(request)
-        return await kept(answers, reading, lambda: matrix_page(reading))
 
-    async def matrix_page(reading: Reader) -> Response:
-        download = wanted_format(reading.request)
-        if reading.many and not download:
-            return render(env, reading, "q_matrix.html", matrices={}, shown=MATRIX_COLUMNS)
-        ids = [p.id for p in reading.plans if reading.plan_ids is None or p.id in reading.plan_ids]
-        matrices = await run_in_threadpool(lambda: {pid: plan_matrix(src, pid) for pid in ids})
-        if download:
-            sheets = [Sheet(title[:31], [reading.t("c.department"), *m.types], m.table())
-                      for pid, m in matrices.items() for title in [reading.titles().get(pid, pid)]]
-            return workbook_download("matrix", sheets, filename=reading.t("q.matrix"))
-        return render(env, reading, "q_matrix.html", matrices=matrices, shown=MATRIX_COLUMNS)
+@router.get("/questions/shared-facilities/matrix")
+async def responsibility_matrix(request: Request, ctx: Ctx) -> Response:
+    """With 全部计划 the page shows no matrix (it asks for a plan), so none is built; the Excel
+    download has one sheet per plan, each plan's matrix kept."""
+    return await ctx.page(request, matrix_page)
 
-    @router.get("/questions/{name}")
-    async def question(request: Request, name: str) -> Response:
-        if name not in QUESTIONS:
-            raise HTTPException(404, "no such question")
-        reading = await who(request)
-        return await kept(answers, reading, lambda: question_page(name, reading))
 
-    async def question_page(name: str, reading: Reader) -> Response:
-        request = reading.request
-        q = _answering(name, reading)
-        found = await rows(q, reading)
-        fmt = wanted_format(request)
-        if fmt:
-            return table_download(q.table, found, reading, fmt, filename=reading.t(f"q.{name}").rstrip("？?"))
-        view = q.table.view(found, request)
-        diffs = [qr.char_diff(r["a_text"], r["b_text"]) for r in view.rows] if name == "duplicates" else []
-        api = f"/api/{name}" + (f"?plan={reading.plan}" if name == "shared-facilities" and reading.plan_ids else "") \
-            + ({"shared-facilities": "?by=function", "centrality": "?scope=function"}.get(name, "") if q is not QUESTIONS[name] else "")
-        return render(env, reading, q.template, name=name, view=view, table=q.table, columns=q.table.visible(reading.many),
-                      diffs=diffs, api=api, explain=f"/api/{name}?explain=1", by_function=q is not QUESTIONS[name],
-                      dismissing=_dismissing(request) if name == "duplicates" else None)
+async def matrix_page(ctx: PageContext, reading: Reader) -> Response:
+    download = wanted_format(reading.request)
+    if reading.many and not download:
+        return render(ctx.env, reading, "q_matrix.html", matrices={}, shown=MATRIX_COLUMNS)
+    ids = [p.id for p in reading.plans if reading.plan_ids is None or p.id in reading.plan_ids]
+    matrices = await run_in_threadpool(lambda: {pid: plan_matrix(ctx.src, pid) for pid in ids})
+    if download:
+        sheets = [Sheet(title[:31], [reading.t("c.department"), *m.types], m.table())
+                  for pid, m in matrices.items() for title in [reading.titles().get(pid, pid)]]
+        return workbook_download("matrix", sheets, filename=reading.t("q.matrix"))
+    return render(ctx.env, reading, "q_matrix.html", matrices=matrices, shown=MATRIX_COLUMNS)
 
-    return router
+
+@router.get("/questions/{name}")
+async def question(request: Request, ctx: Ctx, name: str) -> Response:
+    if name not in QUESTIONS:
+        raise HTTPException(404, "no such question")
+    return await ctx.page(request, question_page, name=name)
+
+
+async def question_page(ctx: PageContext, reading: Reader, name: str) -> Response:
+    request = reading.request
+    q = _answering(name, reading)
+    found = await rows(ctx, q, reading)
+    fmt = wanted_format(request)
+    if fmt:
+        return table_download(q.table, found, reading, fmt, filename=reading.t(f"q.{name}").rstrip("？?"))
+    view = q.table.view(found, request)
+    diffs = [qr.char_diff(r["a_text"], r["b_text"]) for r in view.rows] if name == "duplicates" else []
+    api = f"/api/{name}" + (f"?plan={reading.plan}" if name == "shared-facilities" and reading.plan_ids else "") \
+        + ({"shared-facilities": "?by=function", "centrality": "?scope=function"}.get(name, "") if q is not QUESTIONS[name] else "")
+    return render(ctx.env, reading, q.template, name=name, view=view, table=q.table, columns=q.table.visible(reading.many),
+                  diffs=diffs, api=api, explain=f"/api/{name}?explain=1", by_function=q is not QUESTIONS[name],
+                  dismissing=_dismissing(request) if name == "duplicates" else None)

@@ -30,12 +30,18 @@ Item = Mapping[str, Any]
 Rows = list[dict[str, Any]]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Source:
-    """The store's answers through the cache, for builders running in a worker thread."""
+    """The store's answers through the cache, for builders running in a worker thread. The pages make one per
+    request (`over` the store deps.Store gave it), so none holds the store between requests."""
 
     answers: AnswerCache
     get_store: Callable[[], ox.Store]
+
+    @classmethod
+    def over(cls, answers: AnswerCache, store: ox.Store) -> Source:
+        """A source reading this one store (a request's, or the warm-up's)."""
+        return cls(answers, lambda: store)
 
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return self.answers.call(fn, self.get_store(), *args, **kwargs)
@@ -61,6 +67,19 @@ class Source:
         """A whole-store report's items by plan (in rank order, if given), split once per store generation."""
         key = ("by-plan", report.__module__, report.__qualname__)
         return self.answers.get(key, lambda: qr.by_plan(self.call(report), plan_of, rank))
+
+
+def task_rows(tasks: list[dict[str, Any]], titles: dict[str, str], unit: str | None = None) -> Rows:
+    """Duties as table rows; with `unit`, the unit's role in each (牵头, 配合, 集合性单位)."""
+    rows = []
+    for task in tasks:
+        row = qr.brief(task)
+        row["plan_title"] = titles.get(row["plan"], row["plan_title"])
+        ids = task.get("department_ids") or []
+        row["role"] = None if unit is None else ("v.lead" if ids[:1] == [unit] and task.get("lead_department")
+                                                 else "v.co" if unit in ids else "v.collective")
+        rows.append(row)
+    return rows
 
 
 def relabel(rows: Rows, titles: dict[str, str]) -> Rows:
