@@ -41,6 +41,7 @@ from typing import Any
 from .paraphrases import PHASE_WORDS, PHRASING_WORDS, PRODUCT_TYPES, Slots, is_object, slots, task_objects
 from .slot_conflicts import conflict, labels_of, plain_han, swapped
 from .textsim import content_tokens, tfidf_matrix, top_k_pairs
+from .vocabulary import vocabulary
 
 CONTAINMENT = 0.65          # weighted share of the smaller clause's bigrams found in the other
 RESTATES = 0.85             # a measure clause this close to a task clause restates it
@@ -360,7 +361,7 @@ class _Comparison:
             why = conflict(small, big)
             if why.startswith("phase") and self.tasks[small.owner]["kind"] != self.tasks[big.owner]["kind"]:
                 why = ""                      # a schedule milestone (全面完成…) of a task's work: not another step
-            if why.startswith("action") or (why and worded):
+            if why.startswith("action") or (why and worded) or (not why and self._unmatched(small, big)):
                 continue                      # same object, another order: neither duplicate nor parallel; and
                                               # wording alike only once normalised is no template
             score = min(1.0, score) * (REQUIREMENT_DISCOUNT if (small.requirement or big.requirement) else 1.0)
@@ -369,6 +370,34 @@ class _Comparison:
             if held is None or (not why, score) > (not held[3], held[0]):
                 best[pair] = (score, small, big, why, worded is not None)
         return [self._finding(pair, *match) for pair, match in sorted(best.items())]
+
+    def _unmatched(self, small: Clause, big: Clause) -> bool:
+        """A contained clause that still orders something else than the containing one. Two schedule items
+        are steps of one piece of work (拟定…送审稿 / 印发…; 全市 / 各部门), never one inside the other; a clause
+        of one content word says too little; an action class the other lacks (建立…评估机制 / 建立…预警机制);
+        a document matched through its kind only (监督制度 / 工作机制); a topic word the other holds only inside
+        a facility name the clause does not name (农村消防安全 / 农村公路)."""
+        kinds = {self.tasks[c.owner]["kind"] for c in (small, big)}
+        if kinds == {"schedule"}:
+            return True
+        sa, sb = small.slots, big.slots
+        if len(_words(small.text)) < 2 or (sa.actions and not sa.actions & sb.actions):
+            return True
+        han = plain_han(big.text)
+        for word in sa.words:
+            named = [x for x in PRODUCT_TYPES if x in word] if word[0] not in "@#$" else []
+            if named and word.endswith(tuple(named)) and not any(x in han for x in named):
+                return True
+        if "schedule" in kinds or sa.objects or not sb.objects:
+            return False                      # a milestone names its task's work loosely
+        labels = vocabulary().facility_labels
+        for word in sa.words:
+            if word[0] in "@#$" or len(word) < 2 or word not in big.text:
+                continue
+            longer = [label for label in labels if word in label and label != word and label in big.text]
+            if longer and big.text.count(word) <= sum(big.text.count(label) for label in longer):
+                return True
+        return False
 
     def _finding(self, pair: tuple[int, int], score: float, small: Clause, big: Clause, why: str,
                  paraphrased: bool) -> Finding:

@@ -3,8 +3,9 @@ duplicate + overlap + restates together, "unsure" pairs left out, pairs unordere
 reached (docs/QUALITY.md: precision 0.993, recall 0.810, no parallel pair reported) are at or above the issue's
 targets. They are not on everything the detector reports: tests/gold/pairs/reported_pairs.json labels, blind and
 mixed with 30 unreported decoys, the 45 positive pairs it reported that sample_pairs.json does not label; over
-both sets precision is 0.874 (146 of 167 confident pairs) and 4 parallel pairs are reported as overlaps, so the
-issue's bar is not met and the tests below hold the figures reached (the parallel one as a strict xfail)."""
+both sets precision was 0.874 (146 of 167) with 4 parallel pairs reported as overlaps; after fixing their causes it
+is 0.930 (146 of 157) with none, but those pairs then served for development: the next honest figure needs new
+blind labels. The tests below hold the figures reached."""
 from __future__ import annotations
 
 import json
@@ -52,10 +53,9 @@ def _scores(pairs: list[dict], reported: dict[frozenset[str], str]) -> tuple[flo
 def test_precision_and_recall_over_everything_reported(reported):
     """Both labelled sets together: the honest precision of what a reader is shown (issue bar: 0.9)."""
     precision, recall = _scores(PAIRS + REPORTED, reported)
-    assert precision >= 0.87 and recall >= 0.8, (precision, recall)
+    assert precision >= 0.92 and recall >= 0.8, (precision, recall)
 
 
-@pytest.mark.xfail(strict=True, reason="4 blind-labelled parallel pairs are reported as overlaps (issue 17, open)")
 def test_no_parallel_pair_among_everything_reported(reported):
     wrong = [(p["plan"], p["a"], p["b"]) for p in REPORTED
              if p["label"] == "parallel" and reported.get(_key(p)) in POSITIVE]
