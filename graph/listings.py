@@ -64,17 +64,26 @@ def facility_types(store: ox.Store, facility: str | None = None) -> list[dict[st
 
 def regulations(store: ox.Store, regulation: str | None = None) -> list[dict[str, Any]]:
     """Every cited document: the duties citing it, and the plans resting on it (`plans`: those whose preamble or
-    narrative cites it, role "implements", or that order it written, role "drafts")."""
+    narrative cites it, role "implements", or that order it written, role "drafts"). Its duties and its title and
+    number come one per row (regulations.rq) and are folded here: every citing plan repeats the title and number,
+    and a row per combination took over 14 GiB at 500 plans. A document with several titles (or numbers) shows
+    the first the store returns, as when they came as columns."""
     node = ox.NamedNode(regulation) if regulation else None
-    by_task = _group(select(store, "regulations", regulation=node), "regulation")
+    tasks: dict[str, set[str]] = {}
+    facts: dict[str, dict[str, str]] = {}
+    for row in select(store, "regulations", regulation=node):
+        if row["task"] is not None:
+            tasks.setdefault(row["regulation"], set()).add(row["task"])
+        elif row["fact"] is not None:
+            facts.setdefault(row["regulation"], {}).setdefault(row["fact"], row["value"])
     by_plan = _group(select(store, "plan_citations", regulation=node), "regulation")
     items = []
-    for iri in sorted(set(by_task) | set(by_plan)):
-        first = (by_task.get(iri) or by_plan[iri])[0]
+    for iri in sorted(set(tasks) | set(by_plan)):
+        fact = facts.get(iri, {})
         plans = {(r["planId"], r["planTitle"] or r["planId"], r["role"]) for r in by_plan.get(iri, [])}
         items.append({
-            "id": iri, "title": first["title"], "number": first["number"],
-            "tasks": _unique(r["task"] for r in by_task.get(iri, [])),
+            "id": iri, "title": fact.get("title"), "number": fact.get("number"),
+            "tasks": sorted(tasks.get(iri, ())),
             "plans": [{"id": p, "title": title, "role": role} for p, title, role in sorted(plans)],
         })
     return sorted(items, key=lambda d: (-len(d["tasks"]) - len(d["plans"]), d["title"] or d["number"] or "", d["id"]))
