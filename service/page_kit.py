@@ -278,7 +278,7 @@ class PageContext:
 
 
 def page_context(db: deps.Store, answers: deps.Answers) -> PageContext:
-    return PageContext(db, answers, Source.over(answers, db), environment())
+    return PageContext(db, answers, Source(answers, db), environment())
 
 
 Ctx = Annotated[PageContext, Depends(page_context)]

@@ -165,7 +165,7 @@ def plan_matrix(src: Source, plan: str) -> qr.Matrix:
 def warm_plan(answers: AnswerCache, store: ox.Store, plan: str) -> None:
     """What a reader's first page of one plan needs (the warm-up builds it for the default plan): its rows of
     every question and its matrix, kept under the keys the routes read."""
-    src = Source.over(answers, store)
+    src = Source(answers, store)
     for question in QUESTIONS.values():
         question_rows(src, question, frozenset({plan}))
     plan_matrix(src, plan)
@@ -173,7 +173,7 @@ def warm_plan(answers: AnswerCache, store: ox.Store, plan: str) -> None:
 
 def warm_default_plan(answers: AnswerCache, store: ox.Store) -> None:
     """The warm-up's page step (service/app.py): the default plan's rows, which a new reader opens first."""
-    plan = chosen(Source.over(answers, store).plans(), None)
+    plan = chosen(Source(answers, store).plans(), None)
     if plan:
         warm_plan(answers, store, plan)
 
@@ -182,7 +182,7 @@ def warm_all_plans(answers: AnswerCache, store: ox.Store) -> None:
     """The warm-up's last step: every plan's rows of the questions a 全部计划 page merges, and the
     whole-store rows of those that compare governments by function (seconds per plan's duties otherwise, on
     the first 全部计划 page after a start or a load)."""
-    src = Source.over(answers, store)
+    src = Source(answers, store)
     for question in [*QUESTIONS.values(), *BY_FUNCTION.values()]:
         if question.by_plan is not None or question in BY_FUNCTION.values():
             question_rows(src, question, None)

@@ -33,18 +33,13 @@ Rows = list[dict[str, Any]]
 @dataclass(frozen=True)
 class Source:
     """The store's answers through the cache, for builders running in a worker thread. The pages make one per
-    request (`over` the store deps.Store gave it), so none holds the store between requests."""
+    request (over the store deps.Store gave it), so none holds the store between requests."""
 
     answers: AnswerCache
-    get_store: Callable[[], ox.Store]
-
-    @classmethod
-    def over(cls, answers: AnswerCache, store: ox.Store) -> Source:
-        """A source reading this one store (a request's, or the warm-up's)."""
-        return cls(answers, lambda: store)
+    store: ox.Store
 
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return self.answers.call(fn, self.get_store(), *args, **kwargs)
+        return self.answers.call(fn, self.store, *args, **kwargs)
 
     def plans(self) -> list:
         return self.call(plan_list)

@@ -28,11 +28,11 @@ PER_PLAN = sorted(BY_PLAN)
 
 @pytest.fixture()
 def src(loaded_store: ox.Store) -> Source:
-    return Source(AnswerCache(max_bytes=512 * MIB), lambda: loaded_store)
+    return Source(AnswerCache(max_bytes=512 * MIB), loaded_store)
 
 
 def _everything(src: Source) -> dict[str, dict]:
-    return {t["id"]: t for p in (CD, LT) for t in list_tasks(src.get_store(), plan=p)}
+    return {t["id"]: t for p in (CD, LT) for t in list_tasks(src.store, plan=p)}
 
 
 @pytest.mark.parametrize("name", PER_PLAN)
@@ -50,7 +50,7 @@ def test_all_plans_rows_are_each_plans_rows_merged_in_whole_store_order(src: Sou
 @pytest.mark.parametrize("name", ["orphans", "dependencies", "alignments"])
 def test_all_plans_rows_equal_the_rows_built_over_all_plans_at_once(src: Source, name: str) -> None:
     """The rows as they were built before they were kept per plan: one pass over the whole-store report."""
-    store, tasks, titles = src.get_store(), _everything(src), src.titles()
+    store, tasks, titles = src.store, _everything(src), src.titles()
     built = {"orphans": lambda: qr.orphan_rows(reports.orphans(store), tasks, None, titles),
              "dependencies": lambda: qr.dependency_rows(reports.dependencies(store), tasks, None),
              "alignments": lambda: qr.alignment_rows(reports.alignments(store), tasks, None)}[name]()
@@ -59,7 +59,7 @@ def test_all_plans_rows_equal_the_rows_built_over_all_plans_at_once(src: Source,
 
 def test_all_plans_duplicates_keep_kind_then_confidence_order(src: Source) -> None:
     """Duplicates are ranked (kind, most confident first), the report's order breaking ties, as before."""
-    store, tasks = src.get_store(), _everything(src)
+    store, tasks = src.store, _everything(src)
     built = qr.duplicate_rows(reports.duplicates(store), tasks, None)
     order = {"duplicate": 0, "overlap": 1, "restates": 2, "parallel": 3}
     built.sort(key=lambda r: (order.get(r["kind"], 9), -(r["confidence"] or 0)))
@@ -82,7 +82,7 @@ def test_per_plan_rows_are_kept_and_all_plans_are_never_one_answer(src: Source) 
 
 
 def test_duty_index_matches_scanning_the_whole_lists(src: Source) -> None:
-    store = src.get_store()
+    store = src.store
     index = duty_index(src)
     deps, orphans = reports.dependencies(store), reports.orphans(store)
     for task in {d["from"] for d in deps} | {o["task"] for o in orphans if o["task"]}:
@@ -110,7 +110,7 @@ def test_a_load_forgets_the_per_plan_rows() -> None:
     assert not [k for k in cache._entries if k[0] == "question-rows"]
     after = client.get("/questions/orphans", params={"plan": "all", "format": "csv"}).text
     assert len(after.splitlines()) > len(before.splitlines())
-    src = Source(cache, lambda: store)
+    src = Source(cache, store)
     assert {r["plan"] for r in question_rows(src, QUESTIONS["orphans"], None)} == {CD, LT}
 
 
