@@ -214,7 +214,7 @@ def _api_paths() -> list:
             "/viz/data?view=start", "/viz/data?focus=市应急局&depth=2", "/viz/data?view=sharing&plan=chengdu_task_table",
             pytest.param("/viz/data?view=quality", marks=pytest.mark.xfail(
                 reason="the quality view draws 67 nodes / 6 clusters on Virtuoso and 70 / 11 embedded; not found yet "
-                       "(issue 20 note)", strict=False)),
+                       "(issue 20 note)", strict=True)),
             "/viz/data?view=dependencies", "/viz/search?q=燃气", f"/viz/expand?node={EMERGENCY}&limit=5"]
     return base
 
