@@ -264,11 +264,15 @@ _SAMPLE = 16            # items measured per container at the top level, halving
 
 def estimate_bytes(value: Any, depth: int = 0) -> int:
     """Bytes `value` holds: exact for bytes and str, and for objects with bytes fields (a /sparql Outcome);
-    for containers, the size of evenly spaced sample items times their count. Cheap (under a millisecond
+    for containers, the size of evenly spaced sample items times their count; an object with a `kept_bytes()`
+    method says its own. Cheap (under a millisecond
     for any answer) and on the high side: an object referenced twice is counted twice."""
     size = sys.getsizeof(value)
     if isinstance(value, _ATOMS) or depth >= 8:
         return size
+    own = getattr(value, "kept_bytes", None)
+    if callable(own):            # a structure that knows what it adds (graph/table_view.py: Indexed)
+        return int(own())
     if isinstance(value, dict):
         sample = _spread(list(value.items()), depth)
         per = sum(estimate_bytes(k, depth + 1) + estimate_bytes(v, depth + 1) for k, v in sample)

@@ -144,7 +144,10 @@ async def regulation_page(request: Request, ctx: Ctx, iri: str) -> Response:
 def _listing(kind: str, fn: Callable[..., list[dict[str, Any]]]) -> None:
     """The list page of one kind (/departments, …), registered at import under the name page_<kind>."""
     async def many_items(ctx: PageContext, reading: Reader) -> Response:
-        rows = list_rows(kind, await ctx.run(fn), reading.plan_ids)
+        plans = None if reading.plan_ids is None else frozenset(reading.plan_ids)
+        items = await ctx.run(fn)
+        rows = await run_in_threadpool(ctx.kept_rows, LISTS[kind], plans, lambda: list_rows(kind, items, reading.plan_ids),
+                                     False)
         title = reading.t(LIST_TITLES[kind])
         return ctx.table_page(reading, LISTS[kind], rows, "list.html", title, False, title=title, kind=kind)
 

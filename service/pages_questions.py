@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from dutygraph.graph import listings, reports
 from dutygraph.graph import question_rows as qr
 from dutygraph.graph.plan_choice import chosen
+from dutygraph.graph.table_view import Indexed
 
 from .answer_cache import AnswerCache
 from .output import Sheet
@@ -189,10 +190,12 @@ def warm_all_plans(answers: AnswerCache, store: ox.Store) -> None:
             time.sleep(0)            # let waiting requests run between questions
 
 
-async def rows(ctx: PageContext, question: Question, reading: Reader) -> Rows:
-    """The question's rows for the reader's plans, built (or read as kept) in a worker thread."""
+async def rows(ctx: PageContext, question: Question, reading: Reader) -> Indexed:
+    """The question's rows for the reader's plans, built (or read as kept) in a worker thread, and kept
+    indexed for this choice of plans (全部计划 merged once, not per request)."""
     plans = None if reading.plan_ids is None else frozenset(reading.plan_ids)
-    return await run_in_threadpool(question_rows, ctx.src, question, plans)
+    return await run_in_threadpool(ctx.kept_rows, question.table, plans,
+                                   lambda: question_rows(ctx.src, question, plans))
 
 
 router = APIRouter(include_in_schema=False)

@@ -1,0 +1,95 @@
+"""Kept table indexes (graph/table_view.py: Indexed) answer every sort, filter and page exactly as the plain
+definition does — every word of q in one of the searched keys, facet filters, facet counts over the text
+filter's rows, a stable sort with empties last — over the real question rows of both samples, with one index
+reused across all queries (as the pages keep it between requests)."""
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from dutygraph.graph import table_view
+from dutygraph.service.answer_cache import AnswerCache, estimate_bytes
+from dutygraph.service.pages_questions import QUESTIONS, question_rows
+from dutygraph.service.pages_rows import Source
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return " ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return " ".join(_text(v) for v in value.values())
+    return str(value)
+
+
+def reference(rows: list[dict], query: table_view.TableQuery, searched: tuple[str, ...],
+              facets: tuple[str, ...]) -> tuple[list[dict], int, dict]:
+    """The definition, written the plain way: (page rows, rows matched, facet counts)."""
+    words = query.q.split() if searched else []
+    found = [r for r in rows if all(any(w in _text(r.get(k)) for k in searched) for w in words)]
+    counts: dict[str, dict[str, int]] = {}
+    for key in facets:
+        tally: dict[str, int] = {}
+        for row in found:
+            value = row.get(key)
+            for v in value if isinstance(value, (list, tuple, set)) else [value]:
+                if v is not None:
+                    tally[str(v)] = tally.get(str(v), 0) + 1
+        counts[key] = dict(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])))
+    for key, wanted in query.facets:
+        found = [r for r in found if (wanted in r.get(key) if isinstance(r.get(key), (list, tuple, set))
+                                      else r.get(key) is not None and str(r.get(key)) == wanted)]
+    if query.sort:
+        filled = [r for r in found if table_view.sort_key(r.get(query.sort))[0] < 2]
+        empty = [r for r in found if table_view.sort_key(r.get(query.sort))[0] == 2]
+        filled.sort(key=lambda r: table_view.sort_key(r.get(query.sort)), reverse=query.descending)
+        found = filled + empty
+    pages = max(1, -(-len(found) // query.size))
+    start = (min(query.page, pages) - 1) * query.size
+    return found[start:start + query.size], len(found), counts
+
+
+@pytest.fixture(scope="module")
+def source(loaded_store):
+    return Source(AnswerCache(max_bytes=512 << 20), loaded_store)
+
+
+NAMES = ["orphans", "duplicates", "dependencies", "alignments", "shared-facilities"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_kept_index_answers_every_query_as_the_definition(source, name):
+    question = QUESTIONS[name]
+    table = question.table
+    rows = question_rows(source, question, None)          # both samples' rows, as 全部计划 shows them
+    assert len(rows) > 20, name
+    index = table_view.Indexed(rows, table.searched, table.facets)
+    words = ["", "应急", "消防 安全", "市", "没有这个词"]
+    facets: list[tuple] = [()] + [((key, value),) for key in table.facets
+                                  for value in list(table_view._facet_counts(rows, [key])[key])[:2]]
+    sorts = [(None, False)] + [(c.key, d) for c in table.columns if c.sortable for d in (False, True)]
+    checked = 0
+    for q, facet, (sort, desc), (page, size) in itertools.product(words, facets, sorts, [(1, 10), (3, 7), (99, 25)]):
+        query = table_view.TableQuery(sort=sort, descending=desc, q=q, page=page, size=size, facets=facet)
+        view = table_view.apply(index, query)
+        want_rows, want_matched, want_counts = reference(rows, query, table.searched, table.facets)
+        assert (view.rows, view.matched, view.total, view.facet_counts) == (want_rows, want_matched, len(rows), want_counts), query
+        assert table_view.everything(index, query) == reference(rows, table_view.TableQuery(
+            sort=sort, descending=desc, q=q, page=1, size=len(rows), facets=facet), table.searched, table.facets)[0]
+        checked += 1
+    assert checked >= 5 * 2 * 3
+
+
+def test_orders_kept_are_bounded_and_the_cache_counts_the_index_not_the_rows(source):
+    rows = question_rows(source, QUESTIONS["alignments"], None)
+    index = table_view.Indexed(rows, ("text", "c_text"))
+    for column in ["score", "rank", "number", "c_number", "text", "c_text", "plan_title", "kind"]:
+        for desc in (False, True):
+            table_view.apply(index, table_view.TableQuery(sort=column, descending=desc))
+    assert len(index._orders) == table_view.MAX_ORDERS
+    shared = estimate_bytes(index)
+    owned = estimate_bytes(table_view.Indexed(rows, ("text", "c_text"), shares_rows=False))
+    assert 0 < shared < owned < 4 * estimate_bytes(rows)
