@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -97,9 +98,15 @@ def is_open_ended(deadline: dict[str, Any] | None) -> bool:
 
 def deadline_board(store: ox.Store, today: date, plan: str | None = None) -> DeadlineBoard:
     """Every duty of `plan` (or of the store) sorted by when it is due, as of `today` (injected, for tests)."""
+    return board(list_tasks(store, plan=plan), today, plan)
+
+
+def board(tasks: Iterable[dict[str, Any]], today: date, plan: str | None = None) -> DeadlineBoard:
+    """The board of these duties (list_tasks items): the pages pass each plan's kept duty list instead of
+    reading every duty of a 500-plan store again."""
     months: dict[str, list[DatedDuty]] = defaultdict(list)
     apart: dict[str, list[DatedDuty]] = defaultdict(list)
-    for task in list_tasks(store, plan=plan):
+    for task in tasks:
         deadline = task.get("deadline") or {}
         duty = _dated(task, today)
         if is_open_ended(deadline):

@@ -1,22 +1,26 @@
 """The deadlines page (/deadlines): duties by month and by department, those whose deadline has passed as of a
-day (today unless ?as_of= names one), and the open-ended ones apart. A thin shell over graph/deadlines.py."""
+day (today unless ?as_of= names one), and the open-ended ones apart — for the plan chosen in the pages' one
+plan selector (or 全部计划). A thin shell over graph/deadlines.py, fed each plan's kept duty list."""
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
-from dutygraph.graph.deadlines import deadline_board
-from dutygraph.graph.queries import select
+from dutygraph.graph.deadlines import board
+from dutygraph.graph.plan_choice import ALL
 
-from . import deps
+from . import i18n
 from .duty_lists import templates
+from .page_kit import Ctx, PageContext, Reader, remembered
 from .security import term_problem
 
 router = APIRouter(include_in_schema=False)
+ZH = i18n.Messages("zh")     # the page is written in Chinese only (its frame too, not to mix languages)
+LISTED = 200    # duties listed per month or group when several plans are shown (the counts cover all)
 
 
 def today() -> date:
@@ -25,18 +29,29 @@ def today() -> date:
 
 
 @router.get("/deadlines", response_class=HTMLResponse)
-async def deadlines(db: deps.Store, answers: deps.Answers, day_today: Annotated[date, Depends(today)],
-                    plan: str | None = None, as_of: str | None = None) -> HTMLResponse:
-    problem = term_problem(plan)
+async def deadlines(request: Request, ctx: Ctx, day_today: Annotated[date, Depends(today)],
+                    as_of: str | None = None) -> Response:
+    asked = request.query_params.get("plan")
+    problem = term_problem(asked)
     if problem:
         raise HTTPException(400, f"plan: {problem}")
     try:
         day = date.fromisoformat(as_of) if as_of else day_today
     except ValueError:
         raise HTTPException(400, "as_of: a date such as 2021-06-30") from None
-    plans = {p["planId"]: p["title"] for p in await run_in_threadpool(answers.call, select, db, "stats")}
-    if plan and plan not in plans:
-        raise HTTPException(404, f"no plan {plan!r}")
-    board = await run_in_threadpool(answers.call, deadline_board, db, day, plan or None)
-    return HTMLResponse(templates().get_template("deadlines.html").render(
-        board=board, plans=plans, plan=plan or "", as_of=as_of or "", real_today=day_today))
+    if asked and asked != ALL and asked not in {p.id for p in await run_in_threadpool(ctx.src.plans)}:
+        raise HTTPException(404, f"no plan {asked!r}")
+    return await ctx.page(request, deadline_page, vary=(day, day_today), day=day, as_of=as_of, day_today=day_today)
+
+
+async def deadline_page(ctx: PageContext, reading: Reader, day: date, as_of: str | None, day_today: date) -> Response:
+    plans = reading.plan_ids
+    ids = [p.id for p in reading.plans if plans is None or p.id in plans]
+    tasks = await run_in_threadpool(ctx.src.tasks, ids)
+    one = reading.plan if reading.plan_ids else None          # None: 全部计划
+    made = await run_in_threadpool(board, tasks.values(), day, one)
+    html = templates().get_template("deadlines.html").render(
+        board=made, who=reading, t=ZH, lang="zh", plans=reading.plans, plan=reading.plan,
+        one=one, all_plans=ALL, titles=reading.titles(), many=reading.many, listed=LISTED if reading.many else None,
+        as_of=as_of or "", real_today=day_today)
+    return remembered(HTMLResponse(html), reading)
