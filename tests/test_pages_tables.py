@@ -138,3 +138,14 @@ def test_language_choice():
     assert i18n.choose({"lang": "zh"}, {"lang": "en"}, "en") == "zh"
     assert i18n.choose({}, {"lang": "en"}, "zh-CN") == "en"
     assert i18n.Messages("zh")("no_deadline") == "无完成时限" and i18n.Messages("en")("unknown_code") == "unknown_code"
+
+
+@pytest.mark.parametrize("path", ["/questions/alignments?plan=all&size=200", "/questions/duplicates?plan=all&format=csv"])
+def test_large_pages_go_compressed_to_who_accepts_it_and_plain_to_who_does_not(http, path):
+    for _ in range(2):                                   # built, then sent as kept
+        packed = http.get(path, headers={"Accept-Encoding": "gzip"})
+        plain = http.get(path, headers={"Accept-Encoding": "identity"})
+        assert packed.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
+        assert packed.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
+        assert packed.content == plain.content and len(plain.content) > 32 * 1024
+        assert int(packed.headers["content-length"]) < len(plain.content) / 3
