@@ -227,6 +227,11 @@ class Table:
         return [c for c in self.exported(many) if c.shown]
 
 
+def table_key(table: Table, key: Hashable) -> tuple:
+    """Where a table's indexed rows are kept: by table and `key` (the plans chosen, for most)."""
+    return ("table", table.name, key)
+
+
 def cell(value: Any, kind: str, t: i18n.Messages) -> Any:
     """A value as a download writes it: codes in the reader's language, pairs kept as pairs (output._flat)."""
     if kind == "code":
@@ -305,7 +310,7 @@ class PageContext:
         """A table's rows, built by `build` once per store generation and kept indexed (sorted orders, searched
         texts): a URL nobody asked for yet — another sort, filter or page — then costs a slice, not a re-sort.
         `shared`: `build` returns rows kept as another answer (only the index is counted for this one)."""
-        return self.answers.get(("table", table.name, key), lambda: table.indexed(build(), shared))
+        return self.answers.get(table_key(table, key), lambda: table.indexed(build(), shared))
 
     def table_page(self, reading: Reader, table: Table, rows: Sequence[dict] | table_view.Indexed, template: str,
                    filename: str, many: bool,
