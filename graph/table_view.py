@@ -198,7 +198,10 @@ def selected(source: Indexed, query: TableQuery) -> list[int] | range:
     words = query.q.split() if source.searched else []
     chosen: list[int] | None = None
     if words:
-        chosen = [i for i, h in enumerate(source.haystack()) if all(w in h for w in words)]
+        hay = source.haystack()
+        chosen = [i for i, h in enumerate(hay) if words[0] in h]    # word by word: one substring test a row
+        for word in words[1:]:
+            chosen = [i for i in chosen if word in hay[i]]
     for key, wanted in query.facets:
         chosen = [i for i in (range(len(rows)) if chosen is None else chosen) if _has(rows[i].get(key), wanted)]
     if query.sort:

@@ -93,3 +93,25 @@ def test_orders_kept_are_bounded_and_the_cache_counts_the_index_not_the_rows(sou
     shared = estimate_bytes(index)
     owned = estimate_bytes(table_view.Indexed(rows, ("text", "c_text"), shares_rows=False))
     assert 0 < shared < owned < 4 * estimate_bytes(rows)
+
+
+@pytest.mark.parametrize("kind", ["departments", "facility-types", "regulations"])
+def test_listing_rows_from_kept_per_plan_counts_are_the_plain_counts(loaded_store, kind):
+    from conftest import CD, LT
+
+    from dutygraph.graph import listings
+    from dutygraph.graph.namespaces import plan_of_task
+    from dutygraph.service.pages import list_rows, plan_tally
+
+    items = {"departments": listings.departments, "facility-types": listings.facility_types,
+             "regulations": listings.regulations}[kind](loaded_store)
+    tally = plan_tally(items)
+    for plans in (None, {CD}, {LT}, {CD, LT}, {"no_such_plan"}):
+        rows = list_rows(kind, items, plans, tally)
+        chosen = [i for i in items if any(plans is None or plan_of_task(t) in plans for t in i["tasks"])]
+        assert [r["id"] for r in rows] == [i["id"] for i in chosen]
+        for row, item in zip(rows, chosen):
+            assert row["n_tasks"] == sum(plans is None or plan_of_task(t) in plans for t in item["tasks"])
+            if kind == "departments":
+                assert row["n_lead"] == sum(plans is None or plan_of_task(t) in plans for t in item["lead_tasks"])
+    assert len(list_rows(kind, items, {CD}, tally)) < len(list_rows(kind, items, None, tally))
