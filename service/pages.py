@@ -3,23 +3,22 @@ and a SPARQL editor; the question pages are in pages_questions.py, the shared fr
 table sorts, filters, pages and downloads on the server; every duty is shown by its text, never its IRI."""
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from dutygraph.graph import listings, questions, reports
 from dutygraph.graph import question_rows as qr
+from dutygraph.graph import questions, reports
 from dutygraph.graph.namespaces import plan_of_task
 from dutygraph.graph.queries import query_names, query_text
 
 from . import pages_questions
 from .page_kit import Col, Ctx, PageContext, Reader, Table, link, render
 from .pages_questions import QUESTIONS
-from .pages_rows import duty_facts, task_rows
+from .pages_rows import LISTINGS, duty_facts, list_rows, listing_tally, task_rows
 
 __all__ = ["link", "router", "task_rows"]     # link: used by the upload, deadline and duty-list pages
 
@@ -45,48 +44,17 @@ SEARCH = Table("search", (PLAN, Col("number", "c.number", "number"), Col("text",
                sort="score", descending=True, size=25)
 
 
-def list_rows(kind: str, items: list[dict[str, Any]], plans: set[str] | None,
-              tally: Mapping[str, PlanTally] | None = None) -> list[dict[str, Any]]:
-    """Listing items counted within the chosen plans (a department of another government has none there);
-    `tally`: each item's duties counted by plan (plan_tally), kept, so choosing a plan reads counts instead of
-    testing the 373,461 duty links of 500 plans' departments one by one."""
-    tally = tally if tally is not None else plan_tally(items)
-    rows = []
-    for item in items:
-        tasks, leads = tally[item["id"]]
-        n_tasks = tasks.total() if plans is None else sum(tasks.get(p, 0) for p in plans)
-        if not n_tasks:
-            continue
-        row = {"id": item["id"], "n_tasks": n_tasks}
-        if kind == "departments":
-            row.update(name=item["name"], jurisdiction=item["jurisdiction"], level=item["level"],
-                       unit_kind="v.collective" if item["kind"] == "collective" else "v.department",
-                       functions=item["functions"],
-                       n_lead=leads.total() if plans is None else sum(leads.get(p, 0) for p in plans))
-        elif kind == "facility-types":
-            row.update(name=item["label"], broader=item["broader"])
-        else:
-            row.update(name=item["title"] or item["number"], number=item["number"])
-        rows.append(row)
-    return rows
-
-
-PlanTally = tuple[Counter, Counter]
-
-
-def plan_tally(items: list[dict[str, Any]]) -> dict[str, PlanTally]:
-    """Each listed item's duties and lead duties (departments) counted by plan."""
-    return {item["id"]: (Counter(plan_of_task(t) for t in item["tasks"]),
-                         Counter(plan_of_task(t) for t in item.get("lead_tasks") or []))
-            for item in items}
-
-
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(request: Request, ctx: Ctx):
-    return render(ctx.env, await ctx.who(request), "home.html", questions=list(QUESTIONS))
+async def home(request: Request, ctx: Ctx) -> Response:
+    return await ctx.page(request, home_page)
+
+
+async def home_page(ctx: PageContext, reading: Reader) -> Response:
+    """Kept like every page: with 500 plans its selector alone is 180 KB, sent gzip-compressed once kept."""
+    return render(ctx.env, reading, "home.html", questions=list(QUESTIONS))
 
 
 async def duty(ctx: PageContext, reading: Reader, task_id: str) -> Response:
@@ -165,8 +133,7 @@ def _listing(kind: str, fn: Callable[..., list[dict[str, Any]]]) -> None:
         items = await ctx.run(fn)
 
         def build() -> list[dict[str, Any]]:
-            tally = ctx.answers.get(("plan-tally", kind), lambda: plan_tally(items))
-            return list_rows(kind, items, reading.plan_ids, tally)
+            return list_rows(kind, items, reading.plan_ids, listing_tally(ctx.src, kind))
 
         rows = await run_in_threadpool(ctx.kept_rows, LISTS[kind], plans, build, False)
         title = reading.t(LIST_TITLES[kind])
@@ -177,9 +144,8 @@ def _listing(kind: str, fn: Callable[..., list[dict[str, Any]]]) -> None:
         return await ctx.page(request, many_items)
 
 
-_listing("departments", listings.departments)
-_listing("facility-types", listings.facility_types)
-_listing("regulations", listings.regulations)
+for _kind, _fn in LISTINGS.items():
+    _listing(_kind, _fn)
 
 
 @router.get("/search")

@@ -23,7 +23,7 @@ from dutygraph.graph.table_view import Indexed
 from .answer_cache import AnswerCache
 from .output import Sheet
 from .page_kit import Col, Ctx, PageContext, Reader, Table, render, table_download, table_key, wanted_format
-from .pages_rows import BY_PLAN, ByPlan, Rows, Source, relabel
+from .pages_rows import BY_PLAN, LISTINGS, ByPlan, Rows, Source, listing_tally, relabel
 from .responses import workbook_download
 
 __all__ = ["QUESTIONS", "Source", "question_rows", "router", "warm_all_plans", "warm_default_plan", "warm_plan"]
@@ -173,10 +173,14 @@ def warm_plan(answers: AnswerCache, store: ox.Store, plan: str) -> None:
 
 
 def warm_default_plan(answers: AnswerCache, store: ox.Store) -> None:
-    """The warm-up's page step (service/app.py): the default plan's rows, which a new reader opens first."""
-    plan = chosen(Source(answers, store).plans(), None)
+    """The warm-up's page step (service/app.py): the default plan's rows, which a new reader opens first, and
+    the listings' duties counted by plan."""
+    src = Source(answers, store)
+    plan = chosen(src.plans(), None)
     if plan:
         warm_plan(answers, store, plan)
+    for kind in LISTINGS:
+        listing_tally(src, kind)
 
 
 def warm_all_plans(answers: AnswerCache, store: ox.Store) -> None:

@@ -101,7 +101,7 @@ def test_listing_rows_from_kept_per_plan_counts_are_the_plain_counts(loaded_stor
 
     from dutygraph.graph import listings
     from dutygraph.graph.namespaces import plan_of_task
-    from dutygraph.service.pages import list_rows, plan_tally
+    from dutygraph.service.pages_rows import list_rows, plan_tally
 
     items = {"departments": listings.departments, "facility-types": listings.facility_types,
              "regulations": listings.regulations}[kind](loaded_store)
