@@ -22,10 +22,10 @@ from dutygraph.graph.namespaces import plan_of_task
 from dutygraph.graph.plan_choice import ALL, PlanInfo, chosen
 from dutygraph.graph.search import build_index, search
 
-from . import deps, i18n
+from . import deps, i18n, output
 from .answer_cache import AnswerCache
 from .pages_rows import Source, task_rows
-from .responses import download
+from .responses import csv_download, download
 from .security import is_iri
 
 R = TypeVar("R", bound=Response)
@@ -246,13 +246,29 @@ def cell(value: Any, kind: str, t: i18n.Messages) -> Any:
 
 
 def table_download(table: Table, rows: Sequence[dict[str, Any]] | table_view.Indexed, who: Reader, fmt: str, filename: str,
-                   many: bool | None = None) -> Response:
-    """Every row the reader's filter and sort select (not only the page shown), under the page's headers."""
-    selected = table_view.everything(rows, table.query(who.request), table.searched, table.facets)
+                   many: bool | None = None, kept: tuple[AnswerCache, Hashable] | None = None) -> Response:
+    """Every row the reader's filter and sort select (not only the page shown), under the page's headers.
+    `kept`: where indexed rows are kept (the answers and the rows' key): their CSV lines are kept beside them,
+    so another filter or sort of the download joins kept lines (57,274 orphan rows of 500 plans: 1.2 s a
+    download written afresh)."""
+    query = table.query(who.request)
     columns = table.exported(who.many if many is None else many)
-    flat = [{c.key: cell(r.get(c.key), c.kind, who.t) for c in columns} for r in selected]
-    return download(fmt if fmt in ("csv", "xlsx") else "csv", table.name, flat, columns=[c.key for c in columns],
-                    headers=[who.t(c.header) for c in columns], filename=filename)
+    keys = [c.key for c in columns]
+    headers = [who.t(c.header) for c in columns]
+    if fmt != "xlsx" and kept is not None and isinstance(rows, table_view.Indexed):
+        answers, key = kept
+        source = rows
+        lines = answers.get(("csv-lines", key, who.t.lang, tuple(keys)),
+                            lambda: output.csv_lines(_cells(source.rows, columns, who.t), keys))
+        text = output.csv_header(headers) + "".join(lines[i] for i in table_view.selected(source, query))
+        return csv_download(table.name, text, filename)
+    selected = table_view.everything(rows, query, table.searched, table.facets)
+    return download(fmt if fmt in ("csv", "xlsx") else "csv", table.name, _cells(selected, columns, who.t),
+                    columns=keys, headers=headers, filename=filename)
+
+
+def _cells(rows: Sequence[dict[str, Any]], columns: list[Col], t: i18n.Messages) -> list[dict[str, Any]]:
+    return [{c.key: cell(r.get(c.key), c.kind, t) for c in columns} for r in rows]
 
 
 def wanted_format(request: Request) -> str | None:
@@ -315,12 +331,13 @@ class PageContext:
         return self.answers.get(table_key(table, key), lambda: table.indexed(build(), shared))
 
     def table_page(self, reading: Reader, table: Table, rows: Sequence[dict] | table_view.Indexed, template: str,
-                   filename: str, many: bool,
-                   **context: Any) -> Response:
-        """The table as a page, or as the CSV or Excel download ?format= asks for."""
+                   filename: str, many: bool, rows_key: Hashable = None, **context: Any) -> Response:
+        """The table as a page, or as the CSV or Excel download ?format= asks for; `rows_key`: the key the
+        rows were kept under (kept_rows), so their CSV lines are kept too."""
         fmt = wanted_format(reading.request)
         if fmt:
-            return table_download(table, rows, reading, fmt, filename=filename, many=many)
+            kept = None if rows_key is None else (self.answers, table_key(table, rows_key))
+            return table_download(table, rows, reading, fmt, filename=filename, many=many, kept=kept)
         return render(self.env, reading, template, view=table.view(rows, reading.request), table=table, many=many,
                       columns=table.visible(many), **context)
 

@@ -137,7 +137,8 @@ def _listing(kind: str, fn: Callable[..., list[dict[str, Any]]]) -> None:
 
         rows = await run_in_threadpool(ctx.kept_rows, LISTS[kind], plans, build, False)
         title = reading.t(LIST_TITLES[kind])
-        return ctx.table_page(reading, LISTS[kind], rows, "list.html", title, False, title=title, kind=kind)
+        return ctx.table_page(reading, LISTS[kind], rows, "list.html", title, False, rows_key=plans, title=title,
+                              kind=kind)
 
     @router.get(f"/{kind}", name=f"page_{kind}")
     async def list_page(request: Request, ctx: Ctx) -> Response:

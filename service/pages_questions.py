@@ -246,7 +246,9 @@ async def question_page(ctx: PageContext, reading: Reader, name: str) -> Respons
     found = await rows(ctx, q, reading)
     fmt = wanted_format(request)
     if fmt:
-        return table_download(q.table, found, reading, fmt, filename=reading.t(f"q.{name}").rstrip("？?"))
+        plans = None if reading.plan_ids is None else frozenset(reading.plan_ids)
+        return table_download(q.table, found, reading, fmt, filename=reading.t(f"q.{name}").rstrip("？?"),
+                              kept=(ctx.answers, table_key(q.table, plans)))
     view = q.table.view(found, request)
     diffs = [qr.char_diff(r["a_text"], r["b_text"]) for r in view.rows] if name == "duplicates" else []
     api = f"/api/{name}" + (f"?plan={reading.plan}" if name == "shared-facilities" and reading.plan_ids else "") \

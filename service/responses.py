@@ -46,19 +46,25 @@ def download(kind: str, name: str, rows: list[dict[str, Any]], columns: list[str
              headers: list[str] | None = None, filename: str | None = None) -> Response:
     """A CSV (UTF-8 with BOM) or Excel attachment of `rows`; `filename` may be Chinese (RFC 5987)."""
     stem = filename or name
-    disposition = f'attachment; filename="{name}.{kind}"; filename*=UTF-8\'\'{quote(stem)}.{kind}'
     if kind == "csv":
-        body = BOM + output.to_csv(rows, columns=columns, headers=headers)
-        return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": disposition})
+        return csv_download(name, output.to_csv(rows, columns=columns, headers=headers), filename)
     return Response(output.to_xlsx(rows, sheet=stem, columns=columns, headers=headers), media_type=XLSX,
-                    headers={"Content-Disposition": disposition})
+                    headers={"Content-Disposition": _attachment(name, stem, kind)})
+
+
+def csv_download(name: str, text: str, filename: str | None = None) -> Response:
+    """CSV text as an attachment, UTF-8 with BOM."""
+    return Response((BOM + text).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": _attachment(name, filename or name, "csv")})
+
+
+def _attachment(name: str, stem: str, kind: str) -> str:
+    return f'attachment; filename="{name}.{kind}"; filename*=UTF-8\'\'{quote(stem)}.{kind}'
 
 
 def workbook_download(name: str, sheets: list[output.Sheet], filename: str | None = None) -> Response:
     stem = filename or name
-    return Response(output.workbook(sheets), media_type=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="{name}.xlsx"; filename*=UTF-8\'\'{quote(stem)}.xlsx'})
+    return Response(output.workbook(sheets), media_type=XLSX, headers={"Content-Disposition": _attachment(name, stem, "xlsx")})
 
 
 def json_bytes(items: Any) -> bytes:

@@ -97,3 +97,27 @@ def test_listing_rows_from_kept_per_plan_counts_are_the_plain_counts(loaded_stor
             if kind == "departments":
                 assert row["n_lead"] == sum(plans is None or plan_of_task(t) in plans for t in item["lead_tasks"])
     assert len(list_rows(kind, items, {CD}, tally)) < len(list_rows(kind, items, None, tally))
+
+
+@pytest.mark.parametrize("name", ["orphans", "duplicates", "alignments"])
+def test_a_download_joined_from_kept_csv_lines_is_the_download_written_afresh(source, name):
+    from urllib.parse import urlencode
+
+    from starlette.requests import Request
+
+    from dutygraph.service.page_kit import reader, table_download
+    from dutygraph.service.pages_questions import indexed_rows
+
+    question = QUESTIONS[name]
+    index = indexed_rows(source, question, None)
+    asked = [{}, {"q": "消防"}, {"q": "市 安全"}, {"sort": "number", "dir": "desc"}, {"reasons": "no_deadline"},
+             {"kind": "overlap", "sort": "confidence"}, {"sort": "score", "q": "应急", "lang": "en"}]
+    for params in asked:
+        query = urlencode({"plan": "all", "format": "csv", **params}).encode()
+        request = Request({"type": "http", "method": "GET", "path": f"/questions/{name}", "query_string": query,
+                           "headers": []})
+        who = reader(request, source.plans())
+        fresh = table_download(question.table, index, who, "csv", "f")
+        joined = table_download(question.table, index, who, "csv", "f", kept=(source.answers, ("test", name)))
+        assert joined.body == fresh.body and joined.headers == fresh.headers, params
+        assert fresh.body.count(b"\n") >= 1
