@@ -1,6 +1,7 @@
 """Page latency (issue 18: pages on the 500-plan store answer p95 < 300 ms): `dutygraph serve` as `make run`
 starts it, every page a user opens for one plan and for 全部计划, the first request of each after the warm-up,
-then 8 concurrent loopback clients with a bounded number of requests per page (p50 / p95 / max).
+then 8 concurrent loopback clients with a bounded number of requests per page (p50 / p95 / max). Requests are
+made as a browser makes them (gzip accepted) and timed to the last byte.
 
     .venv/bin/python benchmarks/bench_pages.py --store .bench/store/M           # an existing store
     .venv/bin/python benchmarks/bench_pages.py --plans 200 --work /tmp/pages    # gen-corpus + load, then measure
@@ -270,7 +271,8 @@ def section(results: list[dict]) -> str:
             "it; after its warm-up (whole-store answers, the default plan's rows, the text index, every plan's rows) "
             "every page once in turn (*first*: the page is built from kept rows), then httpx clients share a fixed "
             "number of requests of each page, pages interleaved (*p50 / p95 / max*; p95 of 16 requests is the second "
-            "slowest; a repeated URL is sent as kept for the store generation, service/page_kit.py: kept). "
+            "slowest; a repeated URL is sent as kept for the store generation, service/page_kit.py: kept). Requests "
+            "accept gzip as browsers do and are timed to the last byte (*KB sent*: over the wire). "
             "The plan is the selector's first; *(all)* is 全部计划. Pages at or over the target in bold; why they are "
             "slow: docs/PAGES.md.\n\n" + markdown(measured))
 
