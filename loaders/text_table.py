@@ -170,6 +170,26 @@ def _rows(lines: list[str], start: int, one_per_line: bool) -> tuple[list[_Row],
     return rows, sections
 
 
+_PLACE_START = re.compile(r"^(?:省|市|区|县|州|盟|旗|镇|乡|街道)")
+_PLAIN = re.compile(r"^[\u4e00-\u9fff（）()]+$")
+
+
+def wrapped_names(cells: list[str]) -> list[str]:
+    """A unit name wrapped over two cell lines of a narrow column, `市生态` / `环境局`, is one name: the first part
+    starts with a place word and is no unit alone, the second is a unit without a place word of its own, and
+    together they are a unit (`建设` / `市发改委` stays two: the second has its own place word)."""
+    out: list[str] = []
+    for cell in cells:
+        head = out[-1] if out else ""
+        if (head and len(head) <= 8 and _PLACE_START.match(head) and _PLAIN.match(head) and _PLAIN.match(cell)
+                and len(cell) <= 12 and not _PLACE_START.match(cell) and not _is_units(head) and _is_units(cell)
+                and _is_units(head + cell)):
+            out[-1] = head + cell
+        else:
+            out.append(cell)
+    return out
+
+
 def _starts_numbered(rows: list[_Row], number: re.Match[str] | None) -> bool:
     """A bare number starts a row when it counts on from the last row's 序号, or jumps forward after a finished
     row (a page that kept only some rows: 3, 68, 69); a figure inside a row (年度目标 0, 42) does neither."""
@@ -200,6 +220,8 @@ def parse(text: str, file: str, plan_id: str) -> PlanRecord:
     start, meanings, one_per_line = found
     plan = PlanRecord(plan_id=plan_id, title=title_from_text(lines[: start]), file=file, layout="text-table")
     rows, sections = _rows(lines, start, one_per_line)
+    if one_per_line:
+        rows = [replace(row, cells=wrapped_names(row.cells)) for row in rows]
     columns = _Columns.of(meanings)
     used: set[int] = set()
     for row in (part for whole in rows for part in _sub_rows(whole, columns)):

@@ -8,8 +8,9 @@ was measured once the same way (unit F1 0.41, lead 0.11) and then used for devel
 the figure reached. The fourth set (tests/realdocs_fourth) was measured once the same way (unit F1 0.75, lead 0.52)
 and then used for development too: its floor is the figure reached. The fifth set (tests/realdocs_fifth) was
 measured once at first contact (unit F1 0.80, lead 0.76) and then used for development too: its floor is likewise
-the figure reached. The sixth set (tests/realdocs_sixth: provinces and cities, 36 duties) is at first contact, no
-change made for it yet (unit F1 0.87, lead 0.86): its floor is that figure."""
+the figure reached. The sixth set (tests/realdocs_sixth: provinces and cities, 36 duties) was measured once at first
+contact (unit F1 0.87, lead 0.86), then one rule was written for it (a unit name wrapped over two cell lines):
+its floor is the figure reached."""
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ from dutygraph.loaders.scoring import overall, score_document, score_folder, tab
 HERE = Path(__file__).parent
 # set -> (minimum unit F1, minimum lead accuracy): the figures reached, rounded down
 SETS = {"realdocs": (0.99, 1.0), "realdocs_heldout": (0.94, 0.94), "realdocs_unseen": (1.0, 1.0),
-        "realdocs_fourth": (1.0, 1.0), "realdocs_fifth": (0.97, 0.98), "realdocs_sixth": (0.87, 0.86)}
+        "realdocs_fourth": (1.0, 1.0), "realdocs_fifth": (0.97, 0.98), "realdocs_sixth": (0.88, 0.91)}
 LABELLED = sorted(p for name in SETS for p in (HERE / name).glob("*.labels.json"))
 
 

@@ -1,0 +1,35 @@
+"""General rules written against the misses of the sixth labelled set (after its first-contact figure was kept in
+docs/QUALITY.md), each on a small made-up text: a unit name wrapped over two cell lines of a table copied one
+cell per line (`市生态` / `环境局`), and what must stay two cells."""
+from __future__ import annotations
+
+import pytest
+
+from dutygraph.loaders.detect import parse_text
+from dutygraph.loaders.preview import lead_of
+from dutygraph.loaders.text_table import wrapped_names
+
+WRAPPED = "\n\n".join([
+    "附件", "2025年重点工作责任清单", "序号", "重点工作", "牵头责任单位", "进展情况",
+    "1", "新建污水管网50公里。", "市住房城乡建设局", "截至6月底，已完成20公里。",
+    "2", "农村生活污水治理率达到40%。", "市生态", "环境局", "截至6月底，已完成12个行政村污水治理。",
+    "3", "培育农业产业化龙头企业10家。", "县农业", "农村局", "已认定6家。",
+    "4", "完成老旧小区改造30个。", "市住房城乡建设局", "已开工18个。",
+])
+
+
+def test_a_unit_name_wrapped_over_two_cell_lines_is_one_unit():
+    tasks = parse_text(WRAPPED, "t.txt", "t").tasks
+    assert [lead_of(t) for t in tasks] == [["市住房城乡建设局"], ["市生态环境局"], ["县农业农村局"], ["市住房城乡建设局"]]
+    assert [t.text[:4] for t in tasks] == ["新建污水", "农村生活", "培育农业", "完成老旧"]
+
+
+@pytest.mark.parametrize("cells, joined", [
+    (["治理率达30%。", "市生态", "环境局", "截至6月底"], ["治理率达30%。", "市生态环境局", "截至6月底"]),
+    (["建设", "市发改委"], ["建设", "市发改委"]),                   # the second has its own place word
+    (["市财政局", "税务局"], ["市财政局", "税务局"]),               # the first is a unit already
+    (["市重点工作", "推进情况"], ["市重点工作", "推进情况"]),       # together no unit
+    (["市生态，", "环境局"], ["市生态，", "环境局"]),               # punctuation: not a name's first half
+])
+def test_only_a_place_word_start_and_a_unit_ending_are_joined(cells, joined):
+    assert wrapped_names(cells) == joined
