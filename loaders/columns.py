@@ -37,6 +37,9 @@ def header_meaning(cell: str) -> str | None:
     first = re.split(r"[与及和或]", compact, maxsplit=1)[0]
     if first and first != compact:     # 责任主体与协同单位, 责任单位及责任人: the first part names the column
         return header_meaning(first)
+    noted = re.fullmatch(r"(.+?)[（(][^（）()]*[）)]", compact)
+    if noted:                          # 重点工作任务(杭州市2项配合工作): a note after the header word
+        return header_meaning(noted.group(1))
     return None
 
 

@@ -33,3 +33,25 @@ def test_a_unit_name_wrapped_over_two_cell_lines_is_one_unit():
 ])
 def test_only_a_place_word_start_and_a_unit_ending_are_joined(cells, joined):
     assert wrapped_names(cells) == joined
+
+
+@pytest.mark.parametrize("cell, meaning", [("重点工作任务(杭州市2项配合工作)", "text"), ("重点工作任务（市级配合）", "text"),
+                                           ("责任单位（牵头单位列第一位）", "units"), ("序号", "number"),
+                                           ("落实情况（截至6月底）", None)])
+def test_a_note_in_brackets_after_a_header_word_keeps_its_meaning(cell, meaning):
+    from dutygraph.loaders.columns import header_meaning
+
+    assert header_meaning(cell) == meaning
+
+
+NOTED_HEADER = "\n\n".join([
+    "重点工作责任分解", "序号", "重点工作任务(本市配合工作)", "责任单位",
+    "1", "稳定粮食生产，确保粮食播种面积稳步提升。", "市农业农村局、市商务局",
+    "2", "持续打响消费品牌，推进现代流通体系建设。", "市商务局、市发改委",
+])
+
+
+def test_a_table_whose_task_header_carries_a_note_is_read():
+    tasks = parse_text(NOTED_HEADER, "t.txt", "t").tasks
+    assert [lead_of(t) for t in tasks] == [["市农业农村局"], ["市商务局"]]
+    assert tasks[1].departments == ["市商务局", "市发改委"]
