@@ -19,7 +19,6 @@ from .page_kit import Ctx, PageContext, Reader, remembered
 from .security import term_problem
 
 router = APIRouter(include_in_schema=False)
-ZH = i18n.Messages("zh")     # the page is written in Chinese only (its frame too, not to mix languages)
 LISTED = 200    # duties listed per month or group when several plans are shown (the counts cover all)
 
 
@@ -50,8 +49,10 @@ async def deadline_page(ctx: PageContext, reading: Reader, day: date, as_of: str
     tasks = await run_in_threadpool(ctx.src.tasks, ids)
     one = reading.plan if reading.plan_ids else None          # None: 全部计划
     made = await run_in_threadpool(board, tasks.values(), day, one)
+    lang = reading.t.lang
     html = templates().get_template("deadlines.html").render(
-        board=made, who=reading, t=ZH, lang="zh", plans=reading.plans, plan=reading.plan,
+        board=made, who=reading, t=reading.t, lang=lang, plans=reading.plans, plan=reading.plan,
+        day=lambda value: i18n.day(value, lang), month=lambda group: group.label if lang == "zh" else group.key,
         one=one, all_plans=ALL, titles=reading.titles(), many=reading.many, listed=LISTED if reading.many else None,
         as_of=as_of or "", real_today=day_today)
     return remembered(HTMLResponse(html), reading)

@@ -271,6 +271,54 @@ CATALOGUE.update({
     "ev.continues": ("第 {b} 步{qb}接续第 {a} 步{qa}{dates}", "schedule step {b} {qb} continues step {a} {qa}{dates}"),
 })
 
+# the deadlines page (/deadlines)
+CATALOGUE.update({
+    "d.title": ("任务时限", "Deadlines"),
+    "d.state": ("状态", "State"),
+    "d.no_text": ("（原文未写任务表述）", "(no statement in the document)"),
+    "d.passed": ("时限已过", "Past deadline"),
+    "d.coming": ("未到期", "Not yet due"),
+    "d.listed": ("仅列出前 {listed} 项（共 {n} 项）；在上方选择一个计划可查看全部。",
+                 "The first {listed} of {n} listed; choose one plan above to see them all."),
+    "d.as_of_date": ("截至日期：", "As of: "),
+    "d.show": ("查看", "Show"),
+    "d.as_of": ("截至", "As of"),
+    "d.of_plan": ("，《{title}》", ", {title}"),
+    "d.of_plans": ("，全部 {n} 个计划", ", all {n} plans"),
+    "d.colon": ("：", ":"),
+    "d.dated": ("有明确完成时限的任务", "duties with a clear deadline:"),
+    "d.dated_passed": (" 项，其中时限已过", ", of which past their deadline:"),
+    "d.rest": (" 项；长期坚持、持续推进类任务 {open} 项；时限不明确 {unclear} 项；未写时限 {undated} 项。",
+               "; ongoing duties (长期坚持) {open}; deadline unclear {unclear}; no deadline written {undated}."),
+    "d.note": ("说明：本系统只记录方案规定的完成时限，不记录任务是否已经完成。“时限已过”表示完成时限早于截至日期，"
+               "请对照各部门报送的进展核实。",
+               "Note: the service records the deadlines the plans set, not whether a duty was done. \"Past deadline\" "
+               "means the deadline is before the date shown; check it against the departments' progress reports."),
+    "d.by_month": ("按月份", "By month"),
+    "d.n": ("{n} 项", "{n} duties"),
+    "d.n_passed": ("（时限已过 {n} 项）", " ({n} past deadline)"),
+    "d.by_department": ("按部门", "By department"),
+    "d.with_deadline": ("有时限的任务", "With a deadline"),
+    "d.next_due": ("最近的完成时限", "Next deadline"),
+    "d.open_short": ("长期任务", "Ongoing"),
+    "d.duty_list": ("责任清单", "Duty list"),
+    "d.view": ("查看", "View"),
+    "d.open_title": ("长期坚持、持续推进类任务（{n} 项）", "Ongoing duties ({n})"),
+    "d.open_about": ("这些任务没有截止日期，不计入“时限已过”。", "These duties have no end date and are never past their deadline."),
+    "d.expand": ("展开 {n} 项", "Show {n}"),
+    "d.unclear_title": ("时限不明确或未写时限（{n} 项）", "Deadline unclear or not written ({n})"),
+    "d.unclear_about": ("时限写了但不是日期（如“规划水平年”“按照国家确定时间实施”）{unclear} 项；方案中未写时限 {undated} 项。",
+                        "A deadline written but no date (such as 规划水平年 or 按照国家确定时间实施): {unclear}; no deadline "
+                        "in the plan: {undated}."),
+})
+
+
+def day(value: object, lang: str) -> str:
+    """A date as the reader writes it: 2020年11月15日, or 2020-11-15."""
+    if value is None or not hasattr(value, "year"):
+        return "—"
+    return f"{value.year}年{value.month}月{value.day}日" if lang == "zh" else value.isoformat()  # type: ignore[attr-defined]
+
 
 def evidence(text: str | None, t: Messages) -> str:
     for pattern, key in EVIDENCE:

@@ -86,16 +86,22 @@ def test_deadlines_page_in_chromium(loaded_store):
     try:
         with serving(create_app(Settings(timeout_s=5), store=loaded_store)) as url:
             page = browser.new_page()
-            page.goto(f"{url}/deadlines?plan=all&as_of={DAY.isoformat()}")
+            page.goto(f"{url}/deadlines?plan=all&lang=zh&as_of={DAY.isoformat()}")
             page.wait_for("document.readyState === 'complete' && document.querySelector('#by-month') !== null")
             page.evaluate("document.querySelector('details[id^=\"m-2020-11\"]').open = true")
             page.pump(0.3)
             page.screenshot(ARTIFACTS / "pages" / "deadlines.png")
             summary = page.evaluate("document.querySelector('.deadline-summary').innerText")
-            assert "截至 2020年11月15日，全部 2 个方案" in summary and "时限已过" in summary
+            assert "截至 2020年11月15日，全部 2 个计划" in summary and "时限已过" in summary
             months = page.evaluate("[...document.querySelectorAll('#by-month + table tr td:first-child')].map(td => td.innerText)")
             assert months[:2] == ["2020年6月", "2020年10月"]
             assert page.evaluate("document.querySelectorAll('#m-2020-11 .passed').length") == 2
+            page.goto(f"{url}/deadlines?plan=all&lang=en&as_of={DAY.isoformat()}")
+            page.wait_for("document.readyState === 'complete' && document.querySelector('#by-month') !== null")
+            page.screenshot(ARTIFACTS / "pages" / "deadlines-en.png")
+            summary = page.evaluate("document.querySelector('.deadline-summary').innerText")
+            assert summary.startswith("As of 2020-11-15, all 2 plans:") and "past their deadline: 280" in summary
+            assert page.evaluate("document.querySelector('h1').innerText") == "Deadlines"
             assert page.errors == []
             assert [u for u in page.requests if not u.startswith((url, "data:", "about:"))] == []
             page.ws.close()
@@ -109,6 +115,6 @@ def test_the_page_follows_the_plan_chosen_elsewhere_and_names_it(client):
     client.get("/questions/orphans", params={"plan": LT})
     text = client.get("/deadlines", params={"as_of": DAY.isoformat()}).text
     client.cookies.clear()
-    assert f'<option value="{LT}" selected>' in text and "，《" in text and "<th>方案</th>" not in text
+    assert f'<option value="{LT}" selected>' in text and "，《" in text and "<th>计划</th>" not in text
     both = client.get("/deadlines", params={"plan": "all", "as_of": DAY.isoformat()}).text
-    assert "全部 2 个方案" in both and "<th>方案</th>" in both
+    assert "全部 2 个计划" in both and "<th>计划</th>" in both
