@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from .assignments import Roles, read_keyed
 from .columns import HEADER_MEANINGS, header_meaning
 from .deadlines import is_deadline_text, parse_deadline
 from .errors import LoadError
@@ -269,6 +270,16 @@ def _runs(meanings: list[str], kinds: tuple[str, ...]) -> int:
     return sum(1 for i, m in enumerate(meanings) if m in kinds and (i == 0 or meanings[i - 1] not in kinds))
 
 
+_LEVEL_KEY = re.compile(r"^(?:省|市|区|县|镇|乡)(?=(?:牵头|配合|协同|协办|责任)(?:单位|部门)\s*[：:])")
+
+
+def keyed_cell(cell: str) -> Roles | None:
+    """A cell that names its units' role itself, `牵头单位：A` or `省牵头单位:省X厅` (a provincial lead beside the
+    city's own units column), as roles; None for any other cell."""
+    roles = read_keyed(_LEVEL_KEY.sub("", cell.strip()))
+    return roles if roles is not None and (roles.lead or roles.support or roles.units) else None
+
+
 def _sorted_cells(row: _Row, columns: _Columns) -> tuple[list[str], list[str], list[str], str]:
     """(texts, unit cells, persons, deadline) of a row, by what each cell holds. A scoring body's cell is the last
     unit cell of the row (its column is last); a short text after the units is the deadline column's cell."""
@@ -279,6 +290,8 @@ def _sorted_cells(row: _Row, columns: _Columns) -> tuple[list[str], list[str], l
     after_units: list[str] = []
     blocks, previous_unit = 0, False
     for cell in row.cells:
+        if keyed_cell(cell) is not None:
+            continue                # read apart (_keyed_roles)
         unit_like = _is_units(cell) and (texts or not (_looks_like_text(cell) or columns.text_first))
         if unit_like and (previous_unit or blocks < columns.unit_blocks):
             units.append(cell)      # before the task a unit-like cell is the task (建设美丽牧场) when units come after
@@ -334,7 +347,7 @@ def _task_text(texts: list[str], at: int) -> str:
 
 def _to_task(row: _Row, columns: _Columns, section: str | None, file: str, used: set[int]) -> TaskRecord | None:
     texts, units, persons, deadline = _sorted_cells(row, columns)
-    if not texts or not units and not row.sub_row:
+    if not texts or not units and not row.sub_row and not any(keyed_cell(c) for c in row.cells):
         return None
     number = row.number if row.number is not None and row.number not in used else max(used, default=0) + 1
     used.add(number)
@@ -344,6 +357,7 @@ def _to_task(row: _Row, columns: _Columns, section: str | None, file: str, used:
         roles[unit_roles[-1] if unit_roles else "units"] = "、".join(units[len(unit_roles) - 1:] if unit_roles else units)
     if "support" in roles and "units" in roles and "lead" not in roles:
         roles["lead"] = roles.pop("units")     # 主要责任单位 beside 协同配合单位 leads, as its name says
+    roles = _keyed_roles(row, roles)
     cell = " ".join(roles.get(r, "") for r in ("lead", "units", "support") if roles.get(r))
     listed = split_units(cell)
     raw = {**roles, "text": "\n".join(texts)}
@@ -356,6 +370,20 @@ def _to_task(row: _Row, columns: _Columns, section: str | None, file: str, used:
         units_raw=clean_cell(cell), persons=list(dict.fromkeys(persons + listed.persons)),
         deadline=parse_deadline(written) if written else None, file=file, lines=(row.first, row.last), raw=raw,
     )
+
+
+def _keyed_roles(row: _Row, roles: dict[str, str]) -> dict[str, str]:
+    """A cell naming a lead (`省牵头单位:省X厅`) makes it the lead and the unit column's units its support; one
+    naming support or units adds them."""
+    for keyed in filter(None, map(keyed_cell, row.cells)):
+        column = "、".join(roles.pop(r) for r in ("lead", "units", "support") if roles.get(r))
+        if keyed.lead:
+            roles = {"lead": keyed.lead, "support": "、".join(x for x in (column, keyed.support, keyed.units) if x)}
+        else:
+            roles = {"lead": column, "support": "、".join(x for x in (keyed.support, keyed.units) if x)} if column \
+                else {"units": "、".join(x for x in (keyed.support, keyed.units) if x)}
+        roles = {k: v for k, v in roles.items() if v}
+    return roles
 
 
 def _statement(row: _Row, units: list[str], texts: list[str], columns: _Columns) -> str:

@@ -55,3 +55,28 @@ def test_a_table_whose_task_header_carries_a_note_is_read():
     tasks = parse_text(NOTED_HEADER, "t.txt", "t").tasks
     assert [lead_of(t) for t in tasks] == [["市农业农村局"], ["市商务局"]]
     assert tasks[1].departments == ["市商务局", "市发改委"]
+
+
+KEYED_CELL = "\n\n".join([
+    "省政府工作报告涉及本市任务责任分解", "序号", "重点工作任务", "责任单位",
+    "1", "稳定粮食生产，确保粮食播种面积稳步提升。", "市农业农村局、市商务局", "省牵头单位:省农业农村厅",
+    "2", "持续打响消费品牌，推进现代流通体系建设。", "市商务局、市发改委", "省牵头单位：省商务厅",
+    "3", "推进数字政府建设，提升政务服务水平。", "市数据资源局",
+])
+
+
+def test_a_cell_naming_its_own_role_leads_and_the_unit_column_supports():
+    tasks = parse_text(KEYED_CELL, "t.txt", "t").tasks
+    assert [lead_of(t) for t in tasks] == [["省农业农村厅"], ["省商务厅"], ["市数据资源局"]]
+    assert tasks[0].departments == ["省农业农村厅", "市农业农村局", "市商务局"]
+    assert tasks[2].departments == ["市数据资源局"]
+
+
+@pytest.mark.parametrize("cell, lead", [("省牵头单位:省农业农村厅", "省农业农村厅"), ("牵头单位：市应急局", "市应急局"),
+                                        ("市牵头部门：市公安局", "市公安局"), ("市农业农村局", None),
+                                        ("截至6月底，已完成", None), ("省级部门", None)])
+def test_keyed_cells(cell, lead):
+    from dutygraph.loaders.text_table import keyed_cell
+
+    roles = keyed_cell(cell)
+    assert (roles.lead if roles else None) == lead

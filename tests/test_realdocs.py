@@ -9,7 +9,8 @@ the figure reached. The fourth set (tests/realdocs_fourth) was measured once the
 and then used for development too: its floor is the figure reached. The fifth set (tests/realdocs_fifth) was
 measured once at first contact (unit F1 0.80, lead 0.76) and then used for development too: its floor is likewise
 the figure reached. The sixth set (tests/realdocs_sixth: provinces and cities, 36 duties) was measured once at first
-contact (unit F1 0.87, lead 0.86), then two rules were written for it (a unit name wrapped over two cell lines, a note after a header word):
+contact (unit F1 0.87, lead 0.86), then three rules were written for it (a unit name wrapped over two cell lines, a note after a header word,
+a cell naming its own role):
 its floor is the figure reached."""
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from dutygraph.loaders.scoring import overall, score_document, score_folder, tab
 HERE = Path(__file__).parent
 # set -> (minimum unit F1, minimum lead accuracy): the figures reached, rounded down
 SETS = {"realdocs": (0.99, 1.0), "realdocs_heldout": (0.94, 0.94), "realdocs_unseen": (1.0, 1.0),
-        "realdocs_fourth": (1.0, 1.0), "realdocs_fifth": (0.97, 0.98), "realdocs_sixth": (0.90, 0.91)}
+        "realdocs_fourth": (1.0, 1.0), "realdocs_fifth": (0.97, 0.98), "realdocs_sixth": (0.91, 0.97)}
 LABELLED = sorted(p for name in SETS for p in (HERE / name).glob("*.labels.json"))
 
 
