@@ -171,7 +171,8 @@ def _rows(lines: list[str], start: int, one_per_line: bool) -> tuple[list[_Row],
     return rows, sections
 
 
-_PLACE_START = re.compile(r"^(?:省|市|区|县|州|盟|旗|镇|乡|街道)")
+_PLACE_WORD = r"(?:省|市|区|县|州|盟|旗|镇|乡|街道)"      # what a local body's name starts with
+_PLACE_START = re.compile(r"^" + _PLACE_WORD)
 _PLAIN = re.compile(r"^[\u4e00-\u9fff（）()]+$")
 
 
@@ -270,7 +271,7 @@ def _runs(meanings: list[str], kinds: tuple[str, ...]) -> int:
     return sum(1 for i, m in enumerate(meanings) if m in kinds and (i == 0 or meanings[i - 1] not in kinds))
 
 
-_LEVEL_KEY = re.compile(r"^(?:省|市|区|县|镇|乡)(?=(?:牵头|配合|协同|协办|责任)(?:单位|部门)\s*[：:])")
+_LEVEL_KEY = re.compile(r"^" + _PLACE_WORD + r"(?=(?:牵头|配合|协同|协办|责任)(?:单位|部门)\s*[：:])")
 
 
 def keyed_cell(cell: str) -> Roles | None:

@@ -14,8 +14,7 @@ from dutygraph.graph.deadlines import board
 from dutygraph.graph.plan_choice import ALL
 
 from . import i18n
-from .duty_lists import templates
-from .page_kit import Ctx, PageContext, Reader, remembered
+from .page_kit import Ctx, PageContext, Reader, render
 from .security import term_problem
 
 router = APIRouter(include_in_schema=False)
@@ -45,14 +44,10 @@ async def deadlines(request: Request, ctx: Ctx, day_today: Annotated[date, Depen
 
 async def deadline_page(ctx: PageContext, reading: Reader, day: date, as_of: str | None, day_today: date) -> Response:
     plans = reading.plan_ids
-    ids = [p.id for p in reading.plans if plans is None or p.id in plans]
-    tasks = await run_in_threadpool(ctx.src.tasks, ids)
-    one = reading.plan if reading.plan_ids else None          # None: 全部计划
+    tasks = await run_in_threadpool(ctx.src.tasks, [p.id for p in reading.plans if plans is None or p.id in plans])
+    one = reading.plan if plans else None          # None: 全部计划
     made = await run_in_threadpool(board, tasks.values(), day, one)
     lang = reading.t.lang
-    html = templates().get_template("deadlines.html").render(
-        board=made, who=reading, t=reading.t, lang=lang, plans=reading.plans, plan=reading.plan,
-        day=lambda value: i18n.day(value, lang), month=lambda group: group.label if lang == "zh" else group.key,
-        one=one, all_plans=ALL, titles=reading.titles(), many=reading.many, listed=LISTED if reading.many else None,
-        as_of=as_of or "", real_today=day_today)
-    return remembered(HTMLResponse(html), reading)
+    return render(ctx.env, reading, "deadlines.html", board=made, one=one, titles=reading.titles(), many=reading.many,
+                  day=lambda value: i18n.day(value, lang), month=lambda group: group.label if lang == "zh" else group.key,
+                  listed=LISTED if reading.many else None, as_of=as_of or "", real_today=day_today)

@@ -87,6 +87,11 @@ class Reader:
         return {self.plan} if self.plan else set()
 
     @property
+    def plan_set(self) -> frozenset[str] | None:
+        """plan_ids as a key for kept answers (None: all plans)."""
+        return None if self.plan_ids is None else frozenset(self.plan_ids)
+
+    @property
     def many(self) -> bool:
         """Whether rows of several plans are shown together, so a plan column is needed."""
         return self.plan == ALL and len(self.plans) > 1

@@ -129,7 +129,7 @@ async def regulation_page(request: Request, ctx: Ctx, iri: str) -> Response:
 def _listing(kind: str, fn: Callable[..., list[dict[str, Any]]]) -> None:
     """The list page of one kind (/departments, …), registered at import under the name page_<kind>."""
     async def many_items(ctx: PageContext, reading: Reader) -> Response:
-        plans = None if reading.plan_ids is None else frozenset(reading.plan_ids)
+        plans = reading.plan_set
         items = await ctx.run(fn)
 
         def build() -> list[dict[str, Any]]:

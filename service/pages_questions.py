@@ -206,8 +206,7 @@ def indexed_rows(src: Source, question: Question, plans: frozenset[str] | None) 
 
 async def rows(ctx: PageContext, question: Question, reading: Reader) -> Indexed:
     """The question's rows for the reader's plans, built (or read as kept) in a worker thread."""
-    plans = None if reading.plan_ids is None else frozenset(reading.plan_ids)
-    return await run_in_threadpool(indexed_rows, ctx.src, question, plans)
+    return await run_in_threadpool(indexed_rows, ctx.src, question, reading.plan_set)
 
 
 router = APIRouter(include_in_schema=False)
@@ -246,9 +245,8 @@ async def question_page(ctx: PageContext, reading: Reader, name: str) -> Respons
     found = await rows(ctx, q, reading)
     fmt = wanted_format(request)
     if fmt:
-        plans = None if reading.plan_ids is None else frozenset(reading.plan_ids)
         return table_download(q.table, found, reading, fmt, filename=reading.t(f"q.{name}").rstrip("？?"),
-                              kept=(ctx.answers, table_key(q.table, plans)))
+                              kept=(ctx.answers, table_key(q.table, reading.plan_set)))
     view = q.table.view(found, request)
     diffs = [qr.char_diff(r["a_text"], r["b_text"]) for r in view.rows] if name == "duplicates" else []
     api = f"/api/{name}" + (f"?plan={reading.plan}" if name == "shared-facilities" and reading.plan_ids else "") \
